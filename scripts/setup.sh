@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Idempotent installer for everything the build, the tests, the benchmarks and the bundled
+# samples need on a fresh Debian (bookworm) machine. Safe to run again: apt skips what is there.
+#
+#   scripts/setup.sh            install system packages (needs root or sudo)
+#
+# Later issues add to the package list (Rust crates, bubblewrap, chromium) here and nowhere else.
+set -euo pipefail
+
+packages=(
+    # toolchain and build
+    build-essential cmake ninja-build pkg-config git ca-certificates
+    # libraries (found with find_package / pkg-config; nothing is vendored)
+    libboost1.81-dev libboost-filesystem1.81-dev libcli11-dev libyaml-cpp-dev
+    libcpp-httplib-dev catch2 nlohmann-json3-dev libfmt-dev
+    # tests and benchmarks: curl for the README demo, nginx + wrk for the throughput baseline
+    curl nginx-light wrk python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]} == 0)); then
+    echo "setup: all ${#packages[@]} packages already installed"
+    exit 0
+fi
+
+sudo=""
+if ((EUID != 0)); then
+    command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "setup: done"

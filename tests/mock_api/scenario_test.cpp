@@ -1,0 +1,137 @@
+#include "mock_api/scenario.hpp"
+
+#include <catch2/catch.hpp>
+
+using mock_api::parse_scenario;
+
+namespace {
+
+std::string error_of(const std::string& text) {
+    auto s = parse_scenario(text, "s.yaml");
+    return s ? std::string{} : s.err().message;
+}
+
+} // namespace
+
+TEST_CASE("a generated scenario reads its settings and defaults", "[mock_api][scenario]") {
+    auto s = parse_scenario("name: happy\nseed: 9\njobs:\n  count: 5\nlatency:\n  detail_ms: 100\n"
+                            "  per_id: {3: 250}\n",
+                            "s.yaml");
+    REQUIRE(s);
+    CHECK(s.value().name == "happy");
+    CHECK(s.value().seed == 9);
+    CHECK(s.value().jobs.size() == 5);
+    CHECK(s.value().latency.detail_ms == 100);
+    CHECK(s.value().detail_latency_ms(3) == 250);
+    CHECK(s.value().limits.max_connections == 4096);
+    CHECK_FALSE(s.value().list_fault.has_value());
+}
+
+TEST_CASE("an explicit job list keeps statuses verbatim and the list status apart",
+          "[mock_api][scenario]") {
+    auto s = parse_scenario(R"(
+name: explicit
+jobs:
+  list:
+    - {id: 4, name: deploy, status: " Completed ", list_status: running, owner: ana, duration_ms: 10}
+    - {id: 2, name: build, status: failed, owner: bo, duration_ms: 0, finished_at: "2026-11-20T10:00:00Z"}
+)",
+                            "s.yaml");
+    REQUIRE(s);
+    const auto& jobs = s.value().jobs;
+    REQUIRE(jobs.size() == 2);
+    CHECK(jobs[0].id == 4);
+    CHECK(jobs[0].status == " Completed ");
+    CHECK(jobs[0].list_status == "running");
+    CHECK_FALSE(jobs[0].finished_at.has_value());
+    CHECK(jobs[1].list_status == "failed");
+    CHECK(jobs[1].finished_at == "2026-11-20T10:00:00Z");
+}
+
+TEST_CASE("faults apply by id with the first match winning and rate limits passing later attempts",
+          "[mock_api][scenario]") {
+    auto s = parse_scenario(R"(
+name: f
+jobs: {count: 6}
+faults:
+  list: {kind: status, status: 503}
+  detail:
+    - {ids: [2], kind: rate_limit, attempts: 2, retry_after_s: 1}
+    - {kind: malformed}
+)",
+                            "s.yaml");
+    REQUIRE(s);
+    const auto& scene = s.value();
+    REQUIRE(scene.list_fault.has_value());
+    CHECK(scene.list_fault->status == 503);
+    const auto* first = scene.detail_fault_for(2); // seed 1 generates ids 2, 5, 8 ...
+    REQUIRE(first != nullptr);
+    CHECK(first->kind == mock_api::fault_kind::rate_limit);
+    CHECK(first->applies_to_attempt(2));
+    CHECK_FALSE(first->applies_to_attempt(3));
+    const auto* other = scene.detail_fault_for(5);
+    REQUIRE(other != nullptr);
+    CHECK(other->kind == mock_api::fault_kind::malformed);
+}
+
+TEST_CASE("scenario errors are located and worded exactly", "[mock_api][scenario]") {
+    CHECK(error_of("name: x\nsed: 3\njobs: {count: 1}\n") ==
+          "s.yaml:2:1: unknown key 'sed' in 'scenario' (did you mean 'seed'?)");
+    CHECK(error_of("name: x\njobs:\n  count: lots\n") ==
+          "s.yaml:3:10: 'count' must be an integer, got 'lots'");
+    CHECK(error_of("name: x\njobs: {count: 1}\nlatency: {detail_ms: -5}\n") ==
+          "s.yaml:3:22: 'detail_ms' must be between 0 and 600000, got -5");
+    CHECK(error_of("jobs: {count: 1}\n") == "s.yaml:1:1: missing required key 'name'");
+    CHECK(
+        error_of(
+            "name: x\njobs: {count: 2}\nfaults:\n  detail:\n    - {ids: [1], kind: explode}\n") ==
+        "s.yaml:5:24: unknown fault kind 'explode' (expected one of status, malformed, truncated, "
+        "empty_reply, reset, hang, drip, rate_limit)");
+    CHECK(error_of(
+              "name: x\njobs: {count: 2}\nfaults:\n  detail:\n    - {ids: [99], kind: hang}\n") ==
+          "s.yaml:5:14: fault names job 99, which is not in the dataset (ids 2, 5)");
+    CHECK(error_of("name: x\njobs: {count: 2}\nfaults:\n  list: {kind: hang, status: 500}\n") ==
+          "s.yaml:4:30: 'status' does not apply to fault kind 'hang'");
+    CHECK(error_of("name: x\njobs: {count: 2}\nfaults:\n  list: {kind: status, status: 200}\n") ==
+          "s.yaml:4:32: 'status' must be between 400 and 599, got 200");
+    CHECK(error_of("name: x\njobs: {count: 2, list: []}\n") ==
+          "s.yaml:2:7: 'jobs' needs exactly one of 'count' (generate) or 'list' (explicit)");
+    CHECK(error_of("name: x\njobs:\n  list:\n    - {id: 1, name: a, status: queued, owner: o, "
+                   "duration_ms: 1}\n"
+                   "    - {id: 1, name: b, status: queued, owner: o, duration_ms: 1}\n") ==
+          "s.yaml:5:12: duplicate job id 1");
+    CHECK(error_of("name: x\njobs: {count: 1}\nlimits: {over_limit_status: 500}\n") ==
+          "s.yaml:3:29: 'over_limit_status' must be 429 or 503, got 500");
+    CHECK(error_of("name: x\njobs: [1, 2\n").rfind("s.yaml:", 0) == 0);
+}
+
+TEST_CASE("timings near the contract's 2 s timeout are refused as ambiguous",
+          "[mock_api][scenario]") {
+    CHECK(error_of("name: x\njobs: {count: 1}\nlatency: {detail_ms: 1800}\n") ==
+          "s.yaml:3:10: detail answer time for job 2 of 1800 ms is within 500 ms of the contract's "
+          "2000 ms timeout: a correct client may go either way");
+    CHECK(error_of("name: x\njobs: {count: 1}\nlatency: {list_ms: 2200}\n") ==
+          "s.yaml:3:20: list answer time of 2200 ms is within 500 ms of the contract's 2000 ms "
+          "timeout: a correct client may go either way");
+    // Clear of the band on either side is fine.
+    CHECK(error_of("name: x\njobs: {count: 1}\nlatency: {detail_ms: 3000}\n").empty());
+    CHECK(error_of("name: x\njobs: {count: 1}\nlatency: {detail_ms: 1000}\n").empty());
+}
+
+TEST_CASE("jitter is seeded per job and stays within its bound", "[mock_api][scenario]") {
+    const std::string text =
+        "name: j\nseed: 5\njobs: {count: 40}\nlatency: {detail_ms: 100, jitter_ms: 30}\n";
+    auto a = parse_scenario(text, "a.yaml");
+    auto b = parse_scenario(text, "b.yaml");
+    REQUIRE(a);
+    REQUIRE(b);
+    bool varies = false;
+    for (const auto& j : a.value().jobs) {
+        const int ms = a.value().detail_latency_ms(j.id);
+        CHECK(ms >= 100);
+        CHECK(ms <= 130);
+        CHECK(ms == b.value().detail_latency_ms(j.id));
+        varies = varies || ms != a.value().detail_latency_ms(a.value().jobs.front().id);
+    }
+    CHECK(varies);
+}
