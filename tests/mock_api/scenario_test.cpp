@@ -1,6 +1,8 @@
+#include "mock_api/oracle.hpp"
 #include "mock_api/scenario.hpp"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 using mock_api::parse_scenario;
 
@@ -134,4 +136,26 @@ TEST_CASE("jitter is seeded per job and stays within its bound", "[mock_api][sce
         varies = varies || ms != a.value().detail_latency_ms(a.value().jobs.front().id);
     }
     CHECK(varies);
+}
+
+TEST_CASE("every bundled scenario loads and its oracle accepts its own expectation",
+          "[mock_api][scenario]") {
+    const std::filesystem::path dir = std::filesystem::path(TG_SOURCE_DIR) / "rubrics";
+    int seen = 0;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        if (entry.path().parent_path().filename() != "scenarios" ||
+            entry.path().extension() != ".yaml") {
+            continue;
+        }
+        INFO(entry.path().string());
+        const auto s = mock_api::load_scenario(entry.path());
+        REQUIRE(s);
+        CHECK(s.value().name == entry.path().stem().string());
+        const auto o = mock_api::compute_oracle(s.value());
+        if (o.list != mock_api::list_expectation::fails) {
+            CHECK(o.differences(o.expected).empty());
+        }
+        ++seen;
+    }
+    CHECK(seen >= 5);
 }
