@@ -370,6 +370,14 @@ common::result<scenario> parse_scenario(const std::string& text, const std::stri
     }
 }
 
+common::result<scenario> parse_scenario_node(const YAML::Node& node, const std::string& file) {
+    try {
+        return parse(yaml_reader(file), node);
+    } catch (const common::yaml_error& e) {
+        return common::error{common::errc::invalid_input, e.what()};
+    }
+}
+
 common::result<scenario> load_scenario(const std::filesystem::path& path) {
     auto root = yaml_reader::load_file(path);
     if (!root) {

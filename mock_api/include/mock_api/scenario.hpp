@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <vector>
+#include <yaml-cpp/yaml.h>
 
 namespace mock_api {
 
@@ -107,5 +108,8 @@ int drip_ms(const fault& f, std::size_t body_bytes);
 common::result<scenario> load_scenario(const std::filesystem::path& path);
 /// The same from text; `name` stands for the file in messages.
 common::result<scenario> parse_scenario(const std::string& text, const std::string& name);
+/// The same from a node of a larger document (a rubric's inline scenario): positions in
+/// messages are those of `file`, the document the node came from.
+common::result<scenario> parse_scenario_node(const YAML::Node& node, const std::string& file);
 
 } // namespace mock_api

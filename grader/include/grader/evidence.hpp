@@ -1,0 +1,62 @@
+#pragma once
+// Evidence: what a scenario run shows, derived from the sandbox outcome and the mock's
+// journal. Checks read only evidence; evidence knows nothing about points.
+
+#include "grader/finding.hpp"
+#include "grader/sandbox.hpp"
+#include "mock_api/journal.hpp"
+#include "mock_api/oracle.hpp"
+#include "mock_api/scenario.hpp"
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace grader {
+
+/// One request on the timeline, in ms from the run's first request.
+struct request_interval {
+    std::string endpoint;
+    std::optional<std::int64_t> job_id;
+    int attempt = 1;
+    double start_ms = 0;
+    double end_ms = 0;
+    int status = 0;
+    std::string fault;
+    std::string outcome;
+};
+
+/// How the detail requests overlapped (server-side, from the journal).
+struct fanout_evidence {
+    std::size_t listed = 0; ///< jobs in the list
+    std::size_t detail_requests = 0;
+    std::vector<std::int64_t> missing_ids;   ///< listed but never requested
+    std::vector<std::int64_t> duplicate_ids; ///< requested more than once without a 429 before
+    std::vector<std::int64_t> unknown_ids;   ///< requested but not listed
+    int peak_in_flight = 0;                  ///< among detail requests
+    double window_ms = 0;                    ///< first detail received -> last detail finished
+    double ideal_full_ms = 0;                ///< all details at once: the slowest detail
+    double ideal_at_peak_ms = 0;             ///< a pool of `peak_in_flight` kept busy
+    double efficiency = 0;                   ///< ideal_at_peak / window (1: slots never idle)
+    std::string classification;              ///< none | sequential | bounded(k) | full
+    std::vector<request_interval> requests;  ///< every journaled request, for timelines
+
+    nlohmann::json to_json(bool with_requests) const;
+};
+
+fanout_evidence analyse_fanout(const mock_api::journal_snapshot& journal,
+                               const mock_api::scenario& scene);
+
+/// Crashes seen in a run: panics (with file:line), unwrap/expect, uncaught C++ exceptions,
+/// aborts and other fatal signals. A run killed at its deadline is not a crash.
+std::vector<finding> analyse_crash(const sandbox_outcome& run);
+
+/// The run's stdout parsed as JSON, or the parse error.
+struct parsed_stdout {
+    std::optional<nlohmann::json> report;
+    std::string error;
+};
+parsed_stdout parse_report(const std::string& stdout_text);
+
+} // namespace grader

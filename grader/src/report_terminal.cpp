@@ -1,0 +1,84 @@
+#include "grader/report_terminal.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace grader {
+
+namespace {
+
+std::string points(double v) {
+    std::ostringstream s;
+    if (std::abs(v - std::round(v)) < 1e-9) {
+        s << static_cast<long long>(std::llround(v));
+    } else {
+        s.setf(std::ios::fixed);
+        s.precision(1);
+        s << v;
+    }
+    return s.str();
+}
+
+std::string pad(std::string s, std::size_t width) {
+    if (s.size() < width) {
+        s.append(width - s.size(), ' ');
+    }
+    return s;
+}
+
+} // namespace
+
+std::string render_terminal(const grade_result& r, bool color) {
+    const auto paint = [color](const std::string& code, const std::string& text) {
+        return color ? "\x1b[" + code + "m" + text + "\x1b[0m" : text;
+    };
+    std::ostringstream out;
+    out << r.mode << ": " << r.submission_path << " ("
+        << (r.build.language.empty() ? "?" : r.build.language);
+    if (!r.build.toolchain.empty()) {
+        out << "; " << r.build.toolchain;
+    }
+    out << ")\nrubric: " << r.rubric_name << " " << r.rubric_version
+        << "; isolation: " << (r.isolation.empty() ? "n/a" : r.isolation) << "\n\n";
+    std::size_t width = 0;
+    for (const auto& c : r.checks) {
+        width = std::max(width, c.id.size());
+    }
+    for (const auto& c : r.checks) {
+        const std::string mark = c.passed ? paint("32", "✓") : paint("31", "✗");
+        out << "  " << mark << " " << pad(c.id, width) << "  "
+            << pad(points(c.points) + "/" + points(c.max_points), 7) << "  " << c.summary << "\n";
+        if (c.passed) {
+            continue;
+        }
+        std::size_t shown = 0;
+        for (const auto& f : c.findings) {
+            if (++shown > 5) {
+                out << "      ... " << c.findings.size() - 5 << " more\n";
+                break;
+            }
+            out << "      - ";
+            if (!f.file.empty()) {
+                out << f.file;
+                if (f.line > 0) {
+                    out << ":" << f.line;
+                }
+                out << ": ";
+            }
+            out << f.message << "\n";
+        }
+    }
+    out << "\n";
+    if (r.hidden_scenarios_not_run > 0) {
+        out << "  (" << r.hidden_scenarios_not_run << " hidden scenario"
+            << (r.hidden_scenarios_not_run > 1 ? "s" : "")
+            << " will be added in the full grading)\n";
+    }
+    const std::string verdict =
+        r.passed ? paint("32;1", "PASSED") : paint("31;1", "BELOW PASS MARK");
+    out << "score " << points(r.score) << "/" << points(r.max_score) << " (pass mark "
+        << points(r.pass_mark * r.max_score) << "): " << verdict << "\n";
+    return out.str();
+}
+
+} // namespace grader

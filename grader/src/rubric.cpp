@@ -1,0 +1,308 @@
+#include "grader/rubric.hpp"
+
+#include "common/suggest.hpp"
+#include "common/yaml_reader.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <openssl/evp.h>
+#include <set>
+#include <sstream>
+
+namespace grader {
+namespace {
+
+using common::yaml_map;
+using common::yaml_reader;
+
+const std::vector<std::pair<category, std::string>> category_names{
+    {category::build, "build"},
+    {category::output, "output"},
+    {category::concurrency, "concurrency"},
+    {category::blocking, "blocking"},
+    {category::errors, "errors"},
+    {category::crash, "crash"},
+    {category::timeout, "timeout"},
+    {category::style, "style"}};
+
+// Threshold keys each category understands, with their defaults (the contract's numbers).
+const std::map<category, std::map<std::string, double>> threshold_defaults{
+    {category::concurrency, {{"min_peak_in_flight", 8}, {"min_efficiency", 0.5}}},
+    {category::timeout, {{"max_wall_s", 3.5}}},
+};
+
+std::string read_file(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+template <typename Enum>
+Enum pick_name(const yaml_reader& r,
+               const YAML::Node& node,
+               const std::string& what,
+               const std::vector<std::pair<Enum, std::string>>& names) {
+    const std::string value = r.as_string(node, what);
+    std::vector<std::string> known;
+    for (const auto& [e, name] : names) {
+        if (name == value) {
+            return e;
+        }
+        known.push_back(name);
+    }
+    const std::string suggestion = common::closest_match(value, known);
+    std::string all;
+    for (const auto& k : known) {
+        all += (all.empty() ? "" : ", ") + k;
+    }
+    r.fail(node,
+           "unknown " + what + " '" + value + "'" +
+               (suggestion.empty() ? " (expected one of " + all + ")"
+                                   : " (did you mean '" + suggestion + "'?)"));
+}
+
+scenario_spec parse_scenario_entry(const yaml_reader& r,
+                                   const YAML::Node& node,
+                                   const std::filesystem::path& dir) {
+    const yaml_map m =
+        r.as_map(node, "scenario", {"name", "file", "inline", "visibility", "deadline_s"});
+    scenario_spec s;
+    s.name = m.get_string("name");
+    s.vis = pick_name<visibility>(
+        r,
+        m.has("visibility") ? m.required("visibility") : YAML::Node("visible"),
+        "visibility",
+        {{visibility::visible, "visible"}, {visibility::hidden, "hidden"}});
+    s.deadline_s = m.get_number("deadline_s", 0.5, 600, 10);
+    if (m.has("file") == m.has("inline")) {
+        r.fail(node, "scenario '" + s.name + "' needs exactly one of 'file' or 'inline'");
+    }
+    if (m.has("file")) {
+        const YAML::Node file_node = m.required("file");
+        s.file = dir / r.as_string(file_node, "file");
+        auto loaded = mock_api::load_scenario(s.file);
+        if (!loaded) {
+            // The scenario's own located message, prefixed by where the rubric names it.
+            r.fail(file_node, "in scenario file: " + loaded.err().message);
+        }
+        s.scene = loaded.value();
+    } else {
+        const YAML::Node body = m.required("inline");
+        auto parsed = mock_api::parse_scenario_node(body, r.file());
+        if (!parsed) {
+            throw common::yaml_error(parsed.err().message);
+        }
+        s.scene = parsed.value();
+        YAML::Emitter out;
+        out << body;
+        s.inline_yaml = out.c_str();
+    }
+    return s;
+}
+
+check_spec parse_check(const yaml_reader& r, const YAML::Node& node, const rubric& rb) {
+    const yaml_map m = r.as_map(
+        node,
+        "check",
+        {"id", "category", "description", "scenarios", "weight", "partial_credit", "threshold"});
+    check_spec c;
+    c.id = m.get_string("id");
+    c.what = pick_name<category>(r, m.required("category"), "category", category_names);
+    c.description = m.get_string("description", "");
+    c.weight = m.get_number("weight", 0, 1000, 1);
+    if (m.has("partial_credit")) {
+        c.partial = pick_name<partial_credit>(
+            r,
+            m.required("partial_credit"),
+            "partial_credit",
+            {{partial_credit::none, "none"}, {partial_credit::proportional, "proportional"}});
+    }
+    if (c.what == category::blocking || c.what == category::style) {
+        r.fail(m.required("category"),
+               "checks of category '" + to_string(c.what) +
+                   "' have no evaluator in this grader version yet");
+    }
+    const auto defaults = threshold_defaults.find(c.what);
+    if (defaults != threshold_defaults.end()) {
+        c.threshold = defaults->second;
+    }
+    if (m.has("threshold")) {
+        std::vector<std::string> keys;
+        for (const auto& [k, v] : c.threshold) {
+            keys.push_back(k);
+        }
+        if (keys.empty()) {
+            r.fail(m.required("threshold"),
+                   "checks of category '" + to_string(c.what) + "' take no threshold");
+        }
+        const yaml_map t = r.as_map(m.required("threshold"), "threshold", keys);
+        for (auto& [k, v] : c.threshold) {
+            v = t.get_number(k, 0, 1e9, v);
+        }
+    }
+    const YAML::Node scenarios = m.optional("scenarios");
+    if (c.what == category::build) {
+        if (scenarios.IsDefined()) {
+            r.fail(scenarios, "a build check does not run scenarios");
+        }
+        return c;
+    }
+    if (!scenarios.IsDefined()) {
+        r.fail(node, "check '" + c.id + "' needs 'scenarios' (a list of names, or all)");
+    }
+    std::vector<std::string> known;
+    for (const auto& s : rb.scenarios) {
+        known.push_back(s.name);
+    }
+    if (scenarios.IsScalar() && scenarios.Scalar() == "all") {
+        c.scenarios = known;
+        return c;
+    }
+    r.expect_sequence(scenarios, "scenarios");
+    for (const auto& item : scenarios) {
+        const std::string name = r.as_string(item, "scenarios");
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            const std::string suggestion = common::closest_match(name, known);
+            r.fail(item,
+                   "unknown scenario '" + name + "'" +
+                       (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
+        }
+        c.scenarios.push_back(name);
+    }
+    return c;
+}
+
+rubric parse(const yaml_reader& r, const YAML::Node& root_node, const std::filesystem::path& path) {
+    const yaml_map root = r.as_map(root_node,
+                                   "rubric",
+                                   {"schema",
+                                    "name",
+                                    "version",
+                                    "description",
+                                    "prompt",
+                                    "pass_mark",
+                                    "profiles",
+                                    "limits",
+                                    "scenarios",
+                                    "checks"});
+    rubric rb;
+    rb.file = path;
+    const auto dir = path.parent_path();
+    rb.schema = static_cast<int>(root.get_int("schema", 1, 1));
+    rb.name = root.get_string("name");
+    rb.version = root.get_string("version");
+    rb.description = root.get_string("description", "");
+    if (root.has("prompt")) {
+        const YAML::Node prompt = root.required("prompt");
+        rb.prompt = dir / r.as_string(prompt, "prompt");
+        if (!std::filesystem::exists(rb.prompt)) {
+            r.fail(prompt, "prompt file " + rb.prompt.string() + " does not exist");
+        }
+    }
+    rb.pass_mark = root.get_number("pass_mark", 0, 1, 0.7);
+    if (root.has("profiles")) {
+        const yaml_map profiles = root.get_map("profiles", {"rust", "cpp", "other"});
+        for (const std::string lang : {"rust", "cpp", "other"}) {
+            if (profiles.has(lang)) {
+                const yaml_map p = profiles.get_map(lang, {"build_timeout_s"});
+                rb.profiles[lang].timeout_s =
+                    static_cast<int>(p.get_int("build_timeout_s", 10, 3600, 600));
+            }
+        }
+    }
+    if (root.has("limits")) {
+        const yaml_map l = root.get_map(
+            "limits", {"cpu_s", "memory_mb", "output_kb", "open_files", "file_size_mb"});
+        rb.limits.cpu_s = static_cast<int>(l.get_int("cpu_s", 1, 3600, rb.limits.cpu_s));
+        rb.limits.memory_mb =
+            static_cast<int>(l.get_int("memory_mb", 64, 65536, rb.limits.memory_mb));
+        rb.limits.output_kb =
+            static_cast<int>(l.get_int("output_kb", 1, 65536, rb.limits.output_kb));
+        rb.limits.open_files =
+            static_cast<int>(l.get_int("open_files", 16, 65536, rb.limits.open_files));
+        rb.limits.file_size_mb =
+            static_cast<int>(l.get_int("file_size_mb", 1, 4096, rb.limits.file_size_mb));
+    }
+    const YAML::Node scenarios = root.required("scenarios");
+    r.expect_sequence(scenarios, "scenarios");
+    std::set<std::string> names;
+    for (const auto& item : scenarios) {
+        auto s = parse_scenario_entry(r, item, dir);
+        if (!names.insert(s.name).second) {
+            r.fail(item, "duplicate scenario name '" + s.name + "'");
+        }
+        rb.scenarios.push_back(std::move(s));
+    }
+    const YAML::Node checks = root.required("checks");
+    r.expect_sequence(checks, "checks");
+    std::set<std::string> ids;
+    for (const auto& item : checks) {
+        auto c = parse_check(r, item, rb);
+        if (!ids.insert(c.id).second) {
+            r.fail(item, "duplicate check id '" + c.id + "'");
+        }
+        rb.checks.push_back(std::move(c));
+    }
+    if (rb.checks.empty()) {
+        r.fail(checks, "a rubric needs at least one check");
+    }
+    std::string hashed = read_file(path);
+    for (const auto& s : rb.scenarios) {
+        hashed += s.file.empty() ? s.inline_yaml : read_file(s.file);
+    }
+    rb.content_hash = "sha256:" + sha256_hex(hashed);
+    return rb;
+}
+
+} // namespace
+
+std::string to_string(category c) {
+    for (const auto& [e, name] : category_names) {
+        if (e == c) {
+            return name;
+        }
+    }
+    return "unknown";
+}
+
+const scenario_spec* rubric::find_scenario(const std::string& scenario_name) const {
+    for (const auto& s : scenarios) {
+        if (s.name == scenario_name) {
+            return &s;
+        }
+    }
+    return nullptr;
+}
+
+build_profile rubric::profile_for(const std::string& language) const {
+    const auto it = profiles.find(language);
+    return it == profiles.end() ? build_profile{} : it->second;
+}
+
+common::result<rubric> load_rubric(const std::filesystem::path& path) {
+    auto root = yaml_reader::load_file(path);
+    if (!root) {
+        return root.err();
+    }
+    try {
+        return parse(yaml_reader(path.string()), root.value(), path);
+    } catch (const common::yaml_error& e) {
+        return common::error{common::errc::invalid_input, e.what()};
+    }
+}
+
+std::string sha256_hex(const std::string& bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+    static const char* hex = "0123456789abcdef";
+    std::string out;
+    for (unsigned int i = 0; i < length; ++i) {
+        out += hex[digest[i] >> 4];
+        out += hex[digest[i] & 0xf];
+    }
+    return out;
+}
+
+} // namespace grader
