@@ -4,7 +4,7 @@
 #
 #   scripts/setup.sh            install system packages (needs root or sudo)
 #
-# Later issues add to the package list (Rust crates, bubblewrap, chromium) here and nowhere else.
+# Later issues add to the package list (bubblewrap, chromium ...) here and nowhere else.
 set -euo pipefail
 
 packages=(
@@ -13,7 +13,14 @@ packages=(
     # libraries (found with find_package / pkg-config; nothing is vendored)
     libboost1.81-dev libboost-filesystem1.81-dev libcli11-dev libyaml-cpp-dev
     libcpp-httplib-dev catch2 nlohmann-json3-dev libfmt-dev
-    # tests and benchmarks: curl for the README demo, nginx + wrk for the throughput baseline
+    libssl-dev
+    # Rust submissions build offline against Debian's packaged crates (cargo's source
+    # replacement points at /usr/share/cargo/registry); the toolchain itself is the machine's
+    # rustup one (~/.cargo/bin), never Debian's older rustc/cargo packages.
+    librust-tokio-dev librust-reqwest-dev librust-serde-dev librust-serde-derive-dev
+    librust-serde-json-dev librust-anyhow-dev librust-futures-dev
+    # tests and benchmarks: curl for the demo and sandbox tests, nginx + wrk for the
+    # throughput baseline
     curl nginx-light wrk python3
 )
 

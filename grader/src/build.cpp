@@ -218,7 +218,22 @@ fs::path ensure_warm_cache(const build_context& ctx,
 
 // "failed to select a version for the requirement `reqwest = "^0.12"`" -> a finding that says
 // what the offline registry has instead.
-void explain_resolution_failure(const std::string& stderr_text, build_outcome& out) {
+// The line of Cargo.toml that names a dependency (0 when not found).
+int manifest_line_of(const fs::path& manifest, const std::string& crate) {
+    std::ifstream in(manifest);
+    std::string line;
+    const std::regex names("^\\s*(" + crate + ")\\s*=");
+    for (int n = 1; std::getline(in, line); ++n) {
+        if (std::regex_search(line, names)) {
+            return n;
+        }
+    }
+    return 0;
+}
+
+void explain_resolution_failure(const std::string& stderr_text,
+                                const fs::path& source,
+                                build_outcome& out) {
     static const std::regex requirement(
         R"(failed to select a version for the requirement `([A-Za-z0-9_-]+) = \"([^\"]*)\"`)");
     static const std::regex no_package(R"(no matching package named `([A-Za-z0-9_-]+)` found)");
@@ -232,7 +247,7 @@ void explain_resolution_failure(const std::string& stderr_text, build_outcome& o
         out.findings.push_back({"dependency-unavailable",
                                 severity::error,
                                 "Cargo.toml",
-                                0,
+                                manifest_line_of(source / "Cargo.toml", m[1].str()),
                                 0,
                                 "dependency " + m[1].str() + " = \"" + m[2].str() +
                                     "\" is not available offline; available: " +
@@ -362,7 +377,7 @@ build_outcome build_rust(const submission& sub, const build_context& ctx) {
         return out;
     }
     if (r.exit_code != 0 || executable.empty()) {
-        explain_resolution_failure(r.stderr_text, out);
+        explain_resolution_failure(r.stderr_text, source, out);
         out.log += r.stderr_text;
         const auto errors =
             std::count_if(out.findings.begin(), out.findings.end(), [](const finding& f) {

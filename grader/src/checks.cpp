@@ -26,6 +26,7 @@ check_result start(const check_spec& check, const std::string& scenario) {
     r.what = check.what;
     r.scenario = scenario;
     r.max_points = check.weight;
+    r.gate = check.gate;
     return r;
 }
 
@@ -119,13 +120,22 @@ void evaluate_concurrency(check_result& r, const check_spec& check, const scenar
     const double need_peak =
         std::min(check.threshold.at("min_peak_in_flight"), static_cast<double>(f.listed));
     const double min_eff = check.threshold.at("min_efficiency");
-    for (const auto id : f.missing_ids) {
+    if (!f.missing_ids.empty()) {
+        std::string ids;
+        for (std::size_t i = 0; i < f.missing_ids.size() && i < 10; ++i) {
+            ids += (i ? ", " : "") + std::to_string(f.missing_ids[i]);
+        }
+        if (f.missing_ids.size() > 10) {
+            ids += " ...";
+        }
         r.findings.push_back({"missing-request",
                               severity::error,
                               "",
                               0,
                               0,
-                              "job " + std::to_string(id) + " was never requested",
+                              std::to_string(f.missing_ids.size()) +
+                                  " listed job(s) never requested" +
+                                  (ev.run.timed_out ? " before the deadline" : "") + ": " + ids,
                               ""});
     }
     for (const auto id : f.duplicate_ids) {
@@ -276,7 +286,9 @@ void evaluate_crash(check_result& r, const check_spec& check, const scenario_evi
                                      : "no panic, abort, uncaught exception or signal";
     } else {
         const auto& f = ev.crashes.front();
-        r.summary = f.message;
+        r.summary = f.file.empty() ? f.message
+                                   : f.message + " (" + f.file + ":" + std::to_string(f.line) +
+                                         ":" + std::to_string(f.column) + ")";
     }
     score(r, check, ev.crashes.empty() ? 1.0 : 0.0);
 }
@@ -323,6 +335,7 @@ check_result evaluate_build(const check_spec& check, const build_outcome& build)
     r.check = check.id;
     r.what = category::build;
     r.max_points = check.weight;
+    r.gate = check.gate;
     r.passed = build.ok;
     r.points = build.ok ? check.weight : 0;
     r.summary = build.summary;

@@ -161,8 +161,8 @@ std::vector<finding> analyse_crash(const sandbox_outcome& run) {
         f.file = m[3].str();
         f.line = std::stoi(m[4].str());
         f.column = std::stoi(m[5].str());
-        f.message = "thread '" + m[1].str() + "' panicked at " + f.file + ":" + m[4].str() + ":" +
-                    m[5].str() + (message.empty() ? "" : ": " + message);
+        f.message =
+            "thread '" + m[1].str() + "' panicked" + (message.empty() ? "" : ": " + message);
         found.push_back(std::move(f));
     }
     static const std::regex terminate_re(

@@ -1,5 +1,6 @@
 #include "grader/report_terminal.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -46,7 +47,7 @@ std::string render_terminal(const grade_result& r, bool color) {
     }
     for (const auto& c : r.checks) {
         const std::string mark = c.passed ? paint("32", "✓") : paint("31", "✗");
-        out << "  " << mark << " " << pad(c.id, width) << "  "
+        out << "  " << mark << " " << pad(c.id + (c.gate ? " *" : ""), width + 2) << "  "
             << pad(points(c.points) + "/" + points(c.max_points), 7) << "  " << c.summary << "\n";
         if (c.passed) {
             continue;
@@ -69,13 +70,20 @@ std::string render_terminal(const grade_result& r, bool color) {
         }
     }
     out << "\n";
+    if (std::any_of(
+            r.checks.begin(), r.checks.end(), [](const check_result& c) { return c.gate; })) {
+        out << "  (* a gate: failing it fails the submission whatever the score)\n";
+    }
     if (r.hidden_scenarios_not_run > 0) {
         out << "  (" << r.hidden_scenarios_not_run << " hidden scenario"
             << (r.hidden_scenarios_not_run > 1 ? "s" : "")
             << " will be added in the full grading)\n";
     }
-    const std::string verdict =
-        r.passed ? paint("32;1", "PASSED") : paint("31;1", "BELOW PASS MARK");
+    std::string verdict = r.passed ? paint("32;1", "PASSED") : paint("31;1", "NOT PASSED");
+    for (std::size_t i = 0; i < r.gates_failed.size(); ++i) {
+        verdict += (i == 0 ? " (failed gate: " : ", ") + r.gates_failed[i];
+        verdict += i + 1 == r.gates_failed.size() ? ")" : "";
+    }
     out << "score " << points(r.score) << "/" << points(r.max_score) << " (pass mark "
         << points(r.pass_mark * r.max_score) << "): " << verdict << "\n";
     return out.str();

@@ -33,15 +33,20 @@ json outcome_json(const sandbox_outcome& o) {
 void total_scores(grade_result& result) {
     result.score = 0;
     result.max_score = 0;
+    result.gates_failed.clear();
     for (const auto& c : result.checks) {
         result.score += c.points;
         result.max_score += c.max_points;
+        if (c.gate && !c.passed) {
+            result.gates_failed.push_back(c.id);
+        }
     }
     result.score = round2(result.score);
     result.max_score = round2(result.max_score);
     // A tiny epsilon keeps 70.0 >= 0.7 * 100 true despite binary fractions.
-    result.passed =
-        result.max_score > 0 && result.score + 1e-9 >= result.pass_mark * result.max_score;
+    result.passed = result.max_score > 0 &&
+                    result.score + 1e-9 >= result.pass_mark * result.max_score &&
+                    result.gates_failed.empty();
 }
 
 json grade_result::to_json() const {
@@ -57,6 +62,7 @@ json grade_result::to_json() const {
                                {"category", to_string(c.what)},
                                {"scenario", c.scenario ? json(*c.scenario) : json(nullptr)},
                                {"passed", c.passed},
+                               {"gate", c.gate},
                                {"points", round2(c.points)},
                                {"max_points", round2(c.max_points)},
                                {"summary", c.summary},
@@ -108,6 +114,7 @@ json grade_result::to_json() const {
             {"pass_mark", pass_mark},
             {"pass_score", round2(pass_mark * max_score)},
             {"passed", passed},
+            {"gates_failed", gates_failed},
             {"categories", categories},
             {"build",
              {{"ok", build.ok},

@@ -102,15 +102,22 @@ scenario_spec parse_scenario_entry(const yaml_reader& r,
 }
 
 check_spec parse_check(const yaml_reader& r, const YAML::Node& node, const rubric& rb) {
-    const yaml_map m = r.as_map(
-        node,
-        "check",
-        {"id", "category", "description", "scenarios", "weight", "partial_credit", "threshold"});
+    const yaml_map m = r.as_map(node,
+                                "check",
+                                {"id",
+                                 "category",
+                                 "description",
+                                 "scenarios",
+                                 "weight",
+                                 "partial_credit",
+                                 "threshold",
+                                 "gate"});
     check_spec c;
     c.id = m.get_string("id");
     c.what = pick_name<category>(r, m.required("category"), "category", category_names);
     c.description = m.get_string("description", "");
     c.weight = m.get_number("weight", 0, 1000, 1);
+    c.gate = m.get_bool("gate", false);
     if (m.has("partial_credit")) {
         c.partial = pick_name<partial_credit>(
             r,

@@ -24,6 +24,7 @@ struct check_result {
     bool passed = false;
     double points = 0;
     double max_points = 0;
+    bool gate = false; ///< failing it fails the submission
     std::string summary; ///< one line
     nlohmann::json evidence = nlohmann::json::object();
     std::vector<finding> findings;
@@ -68,11 +69,13 @@ struct grade_result {
     double max_score = 0;
     double pass_mark = 0; ///< share of max_score
     bool passed = false;
+    std::vector<std::string> gates_failed; ///< failed checks marked as gates
 
     nlohmann::json to_json() const;
 };
 
-/// Fills score, max_score and passed from the checks (deterministic).
+/// Fills score, max_score, gates_failed and passed from the checks (deterministic): passed
+/// needs the pass mark and no failed gate.
 void total_scores(grade_result& result);
 
 } // namespace grader

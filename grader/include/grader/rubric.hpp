@@ -41,6 +41,7 @@ struct check_spec {
     double weight = 1;                  ///< points per scenario instance
     partial_credit partial = partial_credit::none;
     std::map<std::string, double> threshold; ///< per-category keys, defaults filled in
+    bool gate = false; ///< any failed instance fails the submission, whatever the score
 };
 
 struct build_profile {

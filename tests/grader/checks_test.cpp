@@ -1,0 +1,232 @@
+#include "grader/checks.hpp"
+#include "grader/report_terminal.hpp"
+
+#include <catch2/catch.hpp>
+
+using nlohmann::json;
+
+namespace {
+
+struct fixture {
+    grader::scenario_spec spec;
+    grader::sandbox_outcome run;
+    grader::fanout_evidence fanout;
+    mock_api::oracle oracle;
+
+    explicit fixture(const std::string& scenario_yaml) {
+        auto s = mock_api::parse_scenario(scenario_yaml, "f.yaml");
+        REQUIRE(s);
+        spec.name = s.value().name;
+        spec.scene = s.value();
+        spec.deadline_s = 10;
+        oracle = mock_api::compute_oracle(spec.scene);
+        run.exit_code = 0;
+    }
+    grader::check_result check(const grader::check_spec& c) {
+        return grader::evaluate(c, grader::gather_evidence(spec, run, fanout, oracle));
+    }
+};
+
+const char* two_faults = R"(
+name: faults
+jobs:
+  list:
+    - {id: 1, name: a, status: completed, owner: ana, duration_ms: 10}
+    - {id: 2, name: b, status: completed, owner: bo, duration_ms: 20}
+    - {id: 3, name: c, status: running, owner: chen, duration_ms: 30}
+faults:
+  detail:
+    - {ids: [2], kind: status, status: 500}
+    - {ids: [3], kind: reset}
+)";
+
+grader::check_spec spec_of(grader::category what,
+                           grader::partial_credit partial = grader::partial_credit::none) {
+    grader::check_spec c;
+    c.id = "c";
+    c.what = what;
+    c.weight = 10;
+    c.partial = partial;
+    c.threshold = {{"min_peak_in_flight", 8}, {"min_efficiency", 0.5}, {"max_wall_s", 3.5}};
+    return c;
+}
+
+} // namespace
+
+TEST_CASE("the errors check wants failed ids listed and named on stderr", "[grader][checks]") {
+    fixture f(two_faults);
+    f.run.stdout_text = f.oracle.expected.dump();
+    f.run.stderr_text = "job 2: status 500\njob 3: connection reset\n";
+    auto good = f.check(spec_of(grader::category::errors));
+    CHECK(good.passed);
+    CHECK(good.points == 10);
+    CHECK(good.id == "c/faults");
+
+    f.run.stderr_text = "job 2: status 500\n"; // job 3 never named
+    auto partial = f.check(spec_of(grader::category::errors, grader::partial_credit::proportional));
+    CHECK_FALSE(partial.passed);
+    REQUIRE(partial.findings.size() == 1);
+    CHECK(partial.findings[0].message == "stderr never names job 3 (connection reset)");
+    // 7 rules: exit 0, each failed id listed and named (4), each listed id expected (2).
+    CHECK(partial.points == Approx(10.0 * 6 / 7));
+    auto strict = f.check(spec_of(grader::category::errors));
+    CHECK(strict.points == 0);
+}
+
+TEST_CASE("the errors check does not take job 12 for job 2", "[grader][checks]") {
+    fixture f(two_faults);
+    f.run.stdout_text = f.oracle.expected.dump();
+    f.run.stderr_text = "job 12 failed\njob 3: connection reset\n";
+    CHECK_FALSE(f.check(spec_of(grader::category::errors)).passed);
+}
+
+TEST_CASE("the output check explains differences and scores them proportionally",
+          "[grader][checks]") {
+    fixture f(two_faults);
+    json wrong = f.oracle.expected;
+    wrong["total_jobs"] = 2;
+    f.run.stdout_text = wrong.dump();
+    auto r = f.check(spec_of(grader::category::output, grader::partial_credit::proportional));
+    CHECK_FALSE(r.passed);
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].message == "total_jobs is 2, expected 3");
+    CHECK(r.points > 0);
+    CHECK(r.points < 10);
+
+    f.run.stdout_text = "not json";
+    auto garbage = f.check(spec_of(grader::category::output, grader::partial_credit::proportional));
+    CHECK(garbage.points == 0);
+    CHECK(garbage.summary == "stdout is not one JSON object");
+}
+
+TEST_CASE("a timed-out run fails output and timeout but is no crash", "[grader][checks]") {
+    fixture f(two_faults);
+    f.run.exit_code.reset();
+    f.run.signal = 9;
+    f.run.timed_out = true;
+    f.run.wall_s = 10;
+    CHECK_FALSE(f.check(spec_of(grader::category::output)).passed);
+    const auto timeout = f.check(spec_of(grader::category::timeout));
+    CHECK_FALSE(timeout.passed);
+    CHECK(timeout.summary == "still running at the 10.0 s deadline: killed");
+    CHECK(f.check(spec_of(grader::category::crash)).passed);
+}
+
+TEST_CASE("the concurrency check fails a sequential client and passes a bound of 8",
+          "[grader][checks]") {
+    fixture f("name: w\njobs: {count: 40}\nlatency: {detail_ms: 100}\n");
+    f.fanout.listed = 40;
+    f.fanout.detail_requests = 40;
+    f.fanout.classification = "sequential";
+    f.fanout.peak_in_flight = 1;
+    f.fanout.efficiency = 1.0;
+    f.fanout.window_ms = 4000;
+    f.fanout.ideal_full_ms = 100;
+    const auto seq = f.check(spec_of(grader::category::concurrency));
+    CHECK_FALSE(seq.passed);
+    REQUIRE_FALSE(seq.findings.empty());
+    CHECK(seq.findings[0].id == "not-concurrent");
+
+    f.fanout.classification = "bounded(8)";
+    f.fanout.peak_in_flight = 8;
+    f.fanout.efficiency = 0.9;
+    f.fanout.window_ms = 550;
+    CHECK(f.check(spec_of(grader::category::concurrency)).passed);
+}
+
+TEST_CASE("a failed gate fails the submission whatever the score", "[grader][score]") {
+    grader::grade_result r;
+    r.pass_mark = 0.5;
+    grader::check_result a;
+    a.id = "a";
+    a.passed = true;
+    a.points = a.max_points = 90;
+    grader::check_result gate;
+    gate.id = "crash/x";
+    gate.gate = true;
+    gate.passed = false;
+    gate.max_points = 10;
+    r.checks = {a, gate};
+    grader::total_scores(r);
+    CHECK(r.score == 90);
+    CHECK(r.max_score == 100);
+    CHECK_FALSE(r.passed);
+    CHECK(r.gates_failed == std::vector<std::string>{"crash/x"});
+    r.checks[1].passed = true;
+    grader::total_scores(r);
+    CHECK(r.passed);
+}
+
+TEST_CASE("the result JSON carries the documented fields", "[grader][result]") {
+    grader::grade_result r;
+    r.mode = "grade";
+    r.rubric_hash = "sha256:00";
+    grader::check_result c;
+    c.id = "output/happy";
+    c.check = "output";
+    c.what = grader::category::output;
+    c.scenario = "happy";
+    c.max_points = 5;
+    c.findings.push_back({"output-difference",
+                          grader::severity::error,
+                          "src/main.rs",
+                          3,
+                          0,
+                          "missing completed job 7",
+                          ""});
+    r.checks = {c};
+    grader::total_scores(r);
+    const auto j = r.to_json();
+    for (const char* key : {"schema_version",
+                            "grader",
+                            "submission",
+                            "rubric",
+                            "score",
+                            "max_score",
+                            "pass_mark",
+                            "isolation",
+                            "checks",
+                            "scenarios",
+                            "categories",
+                            "passed"}) {
+        CHECK(j.contains(key));
+    }
+    CHECK(j["schema_version"] == 1);
+    const auto& check = j["checks"][0];
+    CHECK(check["category"] == "output");
+    CHECK(check["scenario"] == "happy");
+    CHECK(check["findings"][0]["file"] == "src/main.rs");
+    CHECK(check["findings"][0]["line"] == 3);
+    CHECK(j["categories"]["output"]["max_points"] == 5);
+}
+
+TEST_CASE("the terminal report marks checks and uses colour only when asked", "[grader][report]") {
+    grader::grade_result r;
+    r.mode = "grade";
+    r.pass_mark = 0.5;
+    grader::check_result ok;
+    ok.id = "build";
+    ok.passed = true;
+    ok.points = ok.max_points = 10;
+    ok.summary = "built";
+    grader::check_result bad;
+    bad.id = "crash/detail-faults";
+    bad.max_points = 4;
+    bad.summary = "panicked";
+    bad.findings.push_back({"unwrap-panic",
+                            grader::severity::error,
+                            "src/main.rs",
+                            67,
+                            59,
+                            "thread 'main' panicked",
+                            ""});
+    r.checks = {ok, bad};
+    grader::total_scores(r);
+    const auto plain = grader::render_terminal(r, false);
+    CHECK(plain.find("✓ build") != std::string::npos);
+    CHECK(plain.find("✗ crash/detail-faults") != std::string::npos);
+    CHECK(plain.find("- src/main.rs:67: thread 'main' panicked") != std::string::npos);
+    CHECK(plain.find("score 10/14") != std::string::npos);
+    CHECK(plain.find('\x1b') == std::string::npos);
+    CHECK(grader::render_terminal(r, true).find("\x1b[32m") != std::string::npos);
+}

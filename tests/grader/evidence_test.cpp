@@ -1,0 +1,159 @@
+#include "grader/evidence.hpp"
+
+#include <catch2/catch.hpp>
+#include <csignal>
+
+using grader::analyse_crash;
+using grader::analyse_fanout;
+using mock_api::journal_entry;
+
+namespace {
+
+mock_api::scenario four_jobs() {
+    auto s = mock_api::parse_scenario(R"(
+name: four
+jobs:
+  list:
+    - {id: 1, name: a, status: completed, owner: o, duration_ms: 1}
+    - {id: 2, name: b, status: completed, owner: o, duration_ms: 1}
+    - {id: 3, name: c, status: completed, owner: o, duration_ms: 1}
+    - {id: 4, name: d, status: completed, owner: o, duration_ms: 1}
+latency: {detail_ms: 100}
+)",
+                                      "four.yaml");
+    REQUIRE(s);
+    return s.value();
+}
+
+journal_entry detail(std::int64_t id, std::int64_t from_ms, std::int64_t to_ms, int status = 200) {
+    journal_entry e;
+    e.endpoint = "detail";
+    e.job_id = id;
+    e.received_us = 1'000'000 + from_ms * 1000;
+    e.finished_us = 1'000'000 + to_ms * 1000;
+    e.status = status;
+    e.outcome = "answered";
+    return e;
+}
+
+mock_api::journal_snapshot journal_of(std::vector<journal_entry> entries) {
+    mock_api::journal_snapshot s;
+    s.entries = std::move(entries);
+    return s;
+}
+
+grader::sandbox_outcome with_stderr(const std::string& text) {
+    grader::sandbox_outcome o;
+    o.exit_code = 0;
+    o.stderr_text = text;
+    return o;
+}
+
+} // namespace
+
+TEST_CASE("back-to-back details are classified sequential", "[grader][evidence]") {
+    const auto ev = analyse_fanout(
+        journal_of(
+            {detail(1, 0, 100), detail(2, 100, 200), detail(3, 200, 300), detail(4, 300, 400)}),
+        four_jobs());
+    CHECK(ev.classification == "sequential");
+    CHECK(ev.peak_in_flight == 1);
+    CHECK(ev.window_ms == Approx(400));
+    CHECK(ev.ideal_full_ms == Approx(100));
+    CHECK(ev.missing_ids.empty());
+}
+
+TEST_CASE("all details at once are classified full with efficiency near 1", "[grader][evidence]") {
+    const auto ev = analyse_fanout(
+        journal_of({detail(1, 0, 100), detail(2, 1, 101), detail(3, 2, 102), detail(4, 3, 104)}),
+        four_jobs());
+    CHECK(ev.classification == "full");
+    CHECK(ev.peak_in_flight == 4);
+    CHECK(ev.efficiency > 0.9);
+}
+
+TEST_CASE("a pool of two is bounded and judged against a pool of two", "[grader][evidence]") {
+    const auto ev = analyse_fanout(
+        journal_of(
+            {detail(1, 0, 100), detail(2, 0, 100), detail(3, 100, 200), detail(4, 100, 200)}),
+        four_jobs());
+    CHECK(ev.classification == "bounded(2)");
+    CHECK(ev.ideal_at_peak_ms == Approx(200));
+    CHECK(ev.efficiency == Approx(1.0));
+    // The same pool with idle gaps between waves is less efficient.
+    const auto slow = analyse_fanout(
+        journal_of(
+            {detail(1, 0, 100), detail(2, 0, 100), detail(3, 300, 400), detail(4, 300, 400)}),
+        four_jobs());
+    CHECK(slow.efficiency == Approx(0.5));
+}
+
+TEST_CASE("missing and duplicated detail requests are reported but a 429 retry is not a duplicate",
+          "[grader][evidence]") {
+    const auto ev = analyse_fanout(
+        journal_of(
+            {detail(1, 0, 100), detail(1, 0, 100), detail(2, 0, 10, 429), detail(2, 20, 120)}),
+        four_jobs());
+    CHECK(ev.duplicate_ids == std::vector<std::int64_t>{1});
+    CHECK(ev.missing_ids == std::vector<std::int64_t>{3, 4});
+}
+
+TEST_CASE("panics are found in the rustc 1.95 format with a thread id",
+          "[grader][evidence][crash]") {
+    const auto found = analyse_crash(with_stderr(
+        "job 3: fine\nthread 'tokio-runtime-worker' (4242) panicked at src/main.rs:67:59:\n"
+        "called `Result::unwrap()` on an `Err` value: Error(\"EOF\", line: 1, column: 79)\n"
+        "note: run with `RUST_BACKTRACE=1`\n"));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].id == "unwrap-panic");
+    CHECK(found[0].file == "src/main.rs");
+    CHECK(found[0].line == 67);
+    CHECK(found[0].column == 59);
+    CHECK(found[0].message ==
+          "thread 'tokio-runtime-worker' panicked: called `Result::unwrap()` on an `Err` value: "
+          "Error(\"EOF\", line: 1, column: 79)");
+}
+
+TEST_CASE("panics are found in the rustc 1.73 and the older format", "[grader][evidence][crash]") {
+    const auto newer =
+        analyse_crash(with_stderr("thread 'main' panicked at src/lib.rs:10:5:\nboom\n"));
+    REQUIRE(newer.size() == 1);
+    CHECK(newer[0].id == "rust-panic");
+    CHECK(newer[0].line == 10);
+    CHECK(newer[0].message == "thread 'main' panicked: boom");
+    const auto older =
+        analyse_crash(with_stderr("thread 'main' panicked at 'called `Option::unwrap()` on a "
+                                  "`None` value', src/main.rs:12:30\n"));
+    REQUIRE(older.size() == 1);
+    CHECK(older[0].id == "unwrap-panic");
+    CHECK(older[0].file == "src/main.rs");
+    CHECK(older[0].line == 12);
+}
+
+TEST_CASE("a panic with exit code 0 is still a crash", "[grader][evidence][crash]") {
+    auto run =
+        with_stderr("thread 'tokio-runtime-worker' panicked at src/main.rs:5:1:\nlost task\n");
+    run.exit_code = 0;
+    CHECK(analyse_crash(run).size() == 1);
+}
+
+TEST_CASE("uncaught C++ exceptions and fatal signals are crashes but a deadline kill is not",
+          "[grader][evidence][crash]") {
+    auto cpp = with_stderr("terminate called after throwing an instance of 'std::runtime_error'\n  "
+                           "what():  bad json\n");
+    cpp.exit_code.reset();
+    cpp.signal = SIGABRT;
+    const auto found = analyse_crash(cpp);
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].message == "uncaught C++ exception std::runtime_error: bad json");
+    CHECK(found[1].message == "the program was killed by SIGABRT (abort)");
+
+    grader::sandbox_outcome killed;
+    killed.signal = SIGKILL;
+    killed.timed_out = true;
+    CHECK(analyse_crash(killed).empty());
+    grader::sandbox_outcome segv;
+    segv.signal = SIGSEGV;
+    REQUIRE(analyse_crash(segv).size() == 1);
+    CHECK(analyse_crash(segv)[0].message == "the program was killed by SIGSEGV");
+}
