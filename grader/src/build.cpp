@@ -81,6 +81,25 @@ void copy_tree(const fs::path& from, const fs::path& to, const std::vector<std::
     }
 }
 
+// Copies a cargo target directory keeping modification times: cargo compares the mtimes of
+// a unit's outputs with those of its dependencies, and fresh copy times in arbitrary order
+// would make it rebuild everything.
+void copy_preserving_times(const fs::path& from, const fs::path& to) {
+    fs::create_directories(to);
+    for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator();
+         ++it) {
+        const fs::path dest = to / fs::relative(it->path(), from);
+        if (it->is_symlink()) {
+            fs::copy_symlink(it->path(), dest);
+        } else if (it->is_directory()) {
+            fs::create_directories(dest);
+        } else {
+            fs::copy_file(it->path(), dest);
+            fs::last_write_time(dest, fs::last_write_time(it->path()));
+        }
+    }
+}
+
 std::map<std::string, std::string> build_env(const build_context& ctx, const fs::path& tool_dir) {
     std::map<std::string, std::string> env{
         {"PATH",
@@ -347,7 +366,7 @@ build_outcome build_rust(const submission& sub, const build_context& ctx) {
         out.log += "note: Cargo.lock ignored: dependencies resolve against the offline registry\n";
     }
     if (!warm.empty()) {
-        fs::copy(warm, target, fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+        copy_preserving_times(warm, target);
     }
     auto env = build_env(ctx, cargo.parent_path());
     add_cargo_profile(env, target);

@@ -25,6 +25,7 @@ json outcome_json(const sandbox_outcome& o) {
              o.stdout_dropped + (o.stdout_text.size() > shown ? o.stdout_text.size() - shown : 0)},
             {"stderr_truncated_bytes",
              o.stderr_dropped + (o.stderr_text.size() > shown ? o.stderr_text.size() - shown : 0)},
+            {"mock_start_s", round2(o.mock_start_s * 1000) / 1000},
             {"sandbox_error", o.error.empty() ? json(nullptr) : json(o.error)}};
 }
 

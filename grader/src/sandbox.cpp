@@ -14,6 +14,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <fstream>
+#include <functional>
 #include <net/if.h>
 #include <poll.h>
 #include <sched.h>
@@ -138,8 +139,9 @@ class capped_reader {
     capped_reader(asio::readable_pipe& pipe,
                   std::size_t cap,
                   std::string& text,
-                  std::uint64_t& dropped)
-        : pipe_(pipe), cap_(cap), text_(text), dropped_(dropped) {}
+                  std::uint64_t& dropped,
+                  std::function<void()> on_end)
+        : pipe_(pipe), cap_(cap), text_(text), dropped_(dropped), on_end_(std::move(on_end)) {}
 
     void start() {
         pipe_.async_read_some(
@@ -149,6 +151,8 @@ class capped_reader {
                 dropped_ += n - keep;
                 if (!ec) {
                     start();
+                } else {
+                    on_end_();
                 }
             });
     }
@@ -158,6 +162,7 @@ class capped_reader {
     std::size_t cap_;
     std::string& text_;
     std::uint64_t& dropped_;
+    std::function<void()> on_end_;
     std::array<char, 16384> chunk_{};
 };
 
@@ -310,17 +315,26 @@ sandbox_outcome run_command(const sandbox_spec& spec, const std::string& isolati
                      child_setup{&spec.limits});
     const pid_t group = proc.id();
 
-    capped_reader read_out(
-        out_pipe, spec.limits.output_cap_bytes, out.stdout_text, out.stdout_dropped);
-    capped_reader read_err(
-        err_pipe, spec.limits.output_cap_bytes, out.stderr_text, out.stderr_dropped);
-    read_out.start();
-    read_err.start();
-
+    // The run is over when the command has exited and both pipes reached their end; leftover
+    // writers (an escaped grandchild) could hold the pipes open, so after the exit they get a
+    // short grace period and are then cut off.
     asio::steady_timer deadline(ctx,
                                 std::chrono::duration_cast<clock_type::duration>(
                                     std::chrono::duration<double>(spec.deadline_s)));
     asio::steady_timer drain(ctx);
+    int open_pipes = 2;
+    bool exited = false;
+    const auto pipe_ended = [&] {
+        if (--open_pipes == 0 && exited) {
+            drain.cancel();
+        }
+    };
+    capped_reader read_out(
+        out_pipe, spec.limits.output_cap_bytes, out.stdout_text, out.stdout_dropped, pipe_ended);
+    capped_reader read_err(
+        err_pipe, spec.limits.output_cap_bytes, out.stderr_text, out.stderr_dropped, pipe_ended);
+    read_out.start();
+    read_err.start();
     int status = 0;
     deadline.async_wait([&](const bp::error_code& ec) {
         if (!ec) {
@@ -331,14 +345,18 @@ sandbox_outcome run_command(const sandbox_spec& spec, const std::string& isolati
     proc.async_wait([&](const bp::error_code&, int) {
         out.wall_s = seconds_since(started);
         status = proc.native_exit_code();
+        exited = true;
         deadline.cancel();
         kill_leftovers(group, mock.proc ? mock.proc->id() : 0);
-        // Leftover writers (an escaped grandchild) could keep the pipes open: read what is
-        // there for a moment, then stop.
+        if (open_pipes == 0) {
+            return;
+        }
         drain.expires_after(std::chrono::milliseconds(300));
-        drain.async_wait([&](const bp::error_code&) {
-            out_pipe.close();
-            err_pipe.close();
+        drain.async_wait([&](const bp::error_code& ec) {
+            if (!ec) {
+                out_pipe.close();
+                err_pipe.close();
+            }
         });
     });
     ctx.run();
