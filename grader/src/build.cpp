@@ -117,6 +117,24 @@ std::map<std::string, std::string> build_env(const build_context& ctx, const fs:
     return env;
 }
 
+// One build command in the sandbox: the build's deadline and limits, and room for cargo's
+// JSON messages (one line per compiled unit).
+common::result<sandbox_outcome> run_build_step(const build_context& ctx,
+                                               const fs::path& run_dir,
+                                               std::vector<std::string> command,
+                                               const fs::path& cwd,
+                                               std::map<std::string, std::string> env) {
+    sandbox_spec spec;
+    spec.run_dir = run_dir;
+    spec.command = std::move(command);
+    spec.cwd = cwd;
+    spec.env = std::move(env);
+    spec.deadline_s = ctx.timeout_s;
+    spec.limits = ctx.limits;
+    spec.limits.output_cap_bytes = 16 << 20;
+    return run_sandboxed(spec, ctx.supervisor_exe);
+}
+
 // Profile settings that hold whatever the candidate's Cargo.toml says: symbols and line
 // tables for the blocking-call analysis, no LTO (faster, and keeps functions apart).
 void add_cargo_profile(std::map<std::string, std::string>& env, const fs::path& target_dir) {
@@ -211,15 +229,8 @@ fs::path ensure_warm_cache(const build_context& ctx,
         bool ok = true;
         for (const auto& features :
              {std::vector<std::string>{}, std::vector<std::string>{"--features", "tls"}}) {
-            sandbox_spec spec;
-            spec.run_dir = root / "run";
-            spec.command = cargo_command(cargo, features);
-            spec.cwd = crate;
-            spec.env = env;
-            spec.deadline_s = ctx.timeout_s;
-            spec.limits = ctx.limits;
-            spec.limits.output_cap_bytes = 16 << 20;
-            auto out = run_sandboxed(spec, ctx.supervisor_exe);
+            auto out =
+                run_build_step(ctx, root / "run", cargo_command(cargo, features), crate, env);
             ok = ok && out && out.value().exit_code == 0;
         }
         remove_package_artifacts(target / "release", warmup_crate);
@@ -370,15 +381,8 @@ build_outcome build_rust(const submission& sub, const build_context& ctx) {
     }
     auto env = build_env(ctx, cargo.parent_path());
     add_cargo_profile(env, target);
-    sandbox_spec spec;
-    spec.run_dir = ctx.work_dir / "build-run";
-    spec.command = cargo_command(cargo, {});
-    spec.cwd = source;
-    spec.env = env;
-    spec.deadline_s = ctx.timeout_s;
-    spec.limits = ctx.limits;
-    spec.limits.output_cap_bytes = 16 << 20;
-    auto ran = run_sandboxed(spec, ctx.supervisor_exe);
+    auto ran =
+        run_build_step(ctx, ctx.work_dir / "build-run", cargo_command(cargo, {}), source, env);
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     out.source_dir = source;
     if (!ran) {
@@ -444,14 +448,11 @@ build_outcome build_with_shell(const submission& sub,
         return out;
     }
     const auto started = std::chrono::steady_clock::now();
-    sandbox_spec spec;
-    spec.run_dir = ctx.work_dir / "build-run";
-    spec.command = {"/bin/sh", "-c", command};
-    spec.cwd = source;
-    spec.env = build_env(ctx, find_tool("cargo").parent_path());
-    spec.deadline_s = ctx.timeout_s;
-    spec.limits = ctx.limits;
-    auto ran = run_sandboxed(spec, ctx.supervisor_exe);
+    auto ran = run_build_step(ctx,
+                              ctx.work_dir / "build-run",
+                              {"/bin/sh", "-c", command},
+                              source,
+                              build_env(ctx, find_tool("cargo").parent_path()));
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!ran) {
         out.summary = ran.err().message;

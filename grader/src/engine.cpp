@@ -233,7 +233,9 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
         result.scenarios.push_back(std::move(sr));
     }
     total_scores(result);
-    if (!options.keep_workdir) {
+    if (options.keep_workdir) {
+        result.work_dir = work.string();
+    } else {
         std::error_code ec;
         fs::remove_all(work, ec);
     }

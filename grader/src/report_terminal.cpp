@@ -74,6 +74,9 @@ std::string render_terminal(const grade_result& r, bool color) {
             r.checks.begin(), r.checks.end(), [](const check_result& c) { return c.gate; })) {
         out << "  (* a gate: failing it fails the submission whatever the score)\n";
     }
+    if (!r.work_dir.empty()) {
+        out << "  (work directory kept: " << r.work_dir << ")\n";
+    }
     if (r.hidden_scenarios_not_run > 0) {
         out << "  (" << r.hidden_scenarios_not_run << " hidden scenario"
             << (r.hidden_scenarios_not_run > 1 ? "s" : "")

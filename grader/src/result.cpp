@@ -126,6 +126,7 @@ json grade_result::to_json() const {
               {"summary", build.summary}}},
             {"scenarios", scenarios_json},
             {"hidden_scenarios_not_run", hidden_scenarios_not_run},
+            {"work_dir", work_dir.empty() ? json(nullptr) : json(work_dir)},
             {"checks", checks_json}};
 }
 

@@ -133,6 +133,15 @@ struct child_setup {
     }
 };
 
+/// For the mock: die with the runner (without a PID namespace nothing else would kill it).
+struct die_with_parent {
+    template <typename Launcher>
+    bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        return {};
+    }
+};
+
 /// Reads a pipe to its end, keeping the first `cap` bytes and counting the rest.
 class capped_reader {
   public:
@@ -203,7 +212,8 @@ mock_handle start_mock(asio::io_context& ctx, const sandbox_spec& spec, sandbox_
                                  "--no-admin",
                                  "--journal",
                                  (spec.run_dir / "journal.json").string()},
-        bp::process_stdio{nullptr, mock_out, log});
+        bp::process_stdio{nullptr, mock_out, log},
+        die_with_parent{});
     if (log != nullptr) {
         std::fclose(log);
     }

@@ -24,7 +24,7 @@ struct check_result {
     bool passed = false;
     double points = 0;
     double max_points = 0;
-    bool gate = false; ///< failing it fails the submission
+    bool gate = false;   ///< failing it fails the submission
     std::string summary; ///< one line
     nlohmann::json evidence = nlohmann::json::object();
     std::vector<finding> findings;
@@ -65,6 +65,7 @@ struct grade_result {
     std::vector<scenario_result> scenarios;
     std::vector<check_result> checks;
     int hidden_scenarios_not_run = 0;
+    std::string work_dir; ///< builds and run directories, when kept (--keep-workdir)
     double score = 0;
     double max_score = 0;
     double pass_mark = 0; ///< share of max_score
