@@ -102,6 +102,7 @@ cpu_ms() { awk -v tck="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / tck }' 
 curl_() { curl -sS --fail --max-time 10 "$@"; }
 
 # --- build -------------------------------------------------------------------------------
+"$repo/scripts/setup.sh" --bench >&2 # nginx and wrk are not in the default set-up
 for tool in cmake curl wrk python3 /usr/sbin/nginx; do
     command -v "$tool" >/dev/null || die "missing $tool"
 done

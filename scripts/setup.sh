@@ -2,7 +2,8 @@
 # Idempotent installer for everything the build, the tests, the benchmarks and the bundled
 # samples need on a fresh Debian (bookworm) machine. Safe to run again: apt skips what is there.
 #
-#   scripts/setup.sh            install system packages (needs root or sudo)
+#   scripts/setup.sh            what the build, the tests and the bundled samples need
+#   scripts/setup.sh --bench    also the benchmarks' baselines (nginx, wrk)
 #
 # Later issues add to the package list (bubblewrap, chromium ...) here and nowhere else.
 set -euo pipefail
@@ -19,10 +20,14 @@ packages=(
     # rustup one (~/.cargo/bin), never Debian's older rustc/cargo packages.
     librust-tokio-dev librust-reqwest-dev librust-serde-dev librust-serde-derive-dev
     librust-serde-json-dev librust-anyhow-dev librust-futures-dev
-    # tests and benchmarks: curl for the demo and sandbox tests, nginx + wrk for the
-    # throughput baseline
-    curl nginx-light wrk python3
+    # the demo and the sandbox tests
+    curl python3
 )
+# Only for bench/: Debian's nginx package starts a server on port 80 when installed, which a
+# machine that only builds and tests has no use for.
+if [[ ${1:-} == --bench ]]; then
+    packages+=(nginx-light wrk)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
