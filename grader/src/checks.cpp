@@ -85,13 +85,14 @@ void evaluate_output(check_result& r, const check_spec& check, const scenario_ev
     if (!ev.report.report) {
         r.summary = blank(ev.run.stdout_text) ? "stdout is empty: no report"
                                               : "stdout is not one JSON object";
-        r.findings.push_back({"stdout-not-json",
-                              severity::error,
-                              "",
-                              0,
-                              0,
-                              r.summary + " (" + ev.report.error + ")",
-                              ev.run.stdout_text.substr(0, 500)});
+        r.findings.push_back(
+            {"stdout-not-json",
+             severity::error,
+             "",
+             0,
+             0,
+             blank(ev.run.stdout_text) ? r.summary : r.summary + " (" + ev.report.error + ")",
+             ev.run.stdout_text.substr(0, 500)});
         score(r, check, 0);
         return;
     }
