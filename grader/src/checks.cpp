@@ -76,6 +76,12 @@ void evaluate_output(check_result& r, const check_spec& check, const scenario_ev
         score(r, check, ok ? 1 : 0);
         return;
     }
+    if (o.list == mock_api::list_expectation::either && ev.run.exit_code == 1 &&
+        blank(ev.run.stdout_text)) {
+        r.summary = "no report after giving up on the rate-limited list (allowed)";
+        score(r, check, 1);
+        return;
+    }
     if (ev.run.timed_out) {
         r.summary = "no report: the run was killed at its deadline";
         r.findings.push_back({"no-report", severity::error, "", 0, 0, r.summary, ""});
@@ -118,8 +124,10 @@ void evaluate_output(check_result& r, const check_spec& check, const scenario_ev
 void evaluate_concurrency(check_result& r, const check_spec& check, const scenario_evidence& ev) {
     const auto& f = ev.fanout;
     r.evidence = f.to_json(false);
+    // Only cleanly answered details count (faulted or rate-limited ones are left out of the
+    // evidence), so that is also the most that could have overlapped.
     const double need_peak =
-        std::min(check.threshold.at("min_peak_in_flight"), static_cast<double>(f.listed));
+        std::min(check.threshold.at("min_peak_in_flight"), static_cast<double>(f.timed_details));
     const double min_eff = check.threshold.at("min_efficiency");
     if (!f.missing_ids.empty()) {
         std::string ids;

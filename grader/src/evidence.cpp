@@ -1,6 +1,7 @@
 #include "grader/evidence.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <csignal>
 #include <map>
 #include <queue>
@@ -17,6 +18,8 @@ json fanout_evidence::to_json(bool with_requests) const {
            {"missing_ids", missing_ids},
            {"duplicate_ids", duplicate_ids},
            {"unknown_ids", unknown_ids},
+           {"timed_details", timed_details},
+           {"timed_details", timed_details},
            {"peak_in_flight", peak_in_flight},
            {"window_ms", window_ms},
            {"ideal_full_ms", ideal_full_ms},
@@ -74,7 +77,8 @@ fanout_evidence analyse_fanout(const mock_api::journal_snapshot& journal,
     }
     std::map<std::int64_t, int> requested;
     std::set<std::int64_t> rate_limited;
-    std::vector<mock_api::journal_entry> timed; // details that count for the window
+    std::vector<mock_api::journal_entry> candidates; // every detail request
+    std::vector<mock_api::journal_entry> timed;      // those that count for the window
     for (const auto& e : journal.entries) {
         const std::int64_t end = e.finished_us != 0 ? e.finished_us : e.received_us;
         ev.requests.push_back({e.endpoint,
@@ -98,11 +102,16 @@ fanout_evidence analyse_fanout(const mock_api::journal_snapshot& journal,
         if (scene.find_job(*e.job_id) == nullptr) {
             ev.unknown_ids.push_back(*e.job_id);
         }
-        // A hang or a server-side cut ends when the client gives up: not a latency to judge.
-        if (e.fault == "none" && e.outcome == "answered") {
+        candidates.push_back(e);
+    }
+    // A hang or a server-side cut ends when the client gives up, and a retried 429 includes
+    // the Retry-After pause: neither is a latency to judge overlap by.
+    for (const auto& e : candidates) {
+        if (e.fault == "none" && e.outcome == "answered" && rate_limited.count(*e.job_id) == 0) {
             timed.push_back(e);
         }
     }
+    ev.timed_details = timed.size();
     std::sort(ev.duplicate_ids.begin(), ev.duplicate_ids.end());
     ev.duplicate_ids.erase(std::unique(ev.duplicate_ids.begin(), ev.duplicate_ids.end()),
                            ev.duplicate_ids.end());
@@ -142,41 +151,86 @@ fanout_evidence analyse_fanout(const mock_api::journal_snapshot& journal,
     return ev;
 }
 
+namespace {
+
+// Candidate output is untrusted and unbounded: matching works line by line on lines cut to a
+// bounded length, since std::regex recurses per character and a long line would exhaust the
+// stack; numbers are parsed with from_chars and must fit.
+constexpr std::size_t max_line = 512;
+
+std::vector<std::string_view> bounded_lines(std::string_view text) {
+    std::vector<std::string_view> lines;
+    while (!text.empty()) {
+        const auto end = text.find('\n');
+        const auto line = text.substr(0, end);
+        lines.push_back(line.substr(0, max_line));
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+    }
+    return lines;
+}
+
+int to_int(const std::string& digits) {
+    int value = 0;
+    const auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    return ec == std::errc{} ? value : 0;
+}
+
+// rustc >= 1.73: "thread 'NAME' panicked at FILE:L:C:" with the message on the next line
+// (1.95 adds " (TID)" after the name); older: "thread 'NAME' panicked at 'MSG', FILE:L:C".
+std::optional<finding> parse_panic(std::string_view line, std::string_view next) {
+    static const std::regex panic_re(
+        R"(^thread '([^']{0,200})'(?: \(\d{1,20}\))? panicked at (?:'(.*)', )?([^:]{1,300}):(\d{1,20}):(\d{1,20}))");
+    std::match_results<std::string_view::const_iterator> m;
+    if (line.find("panicked at ") == std::string_view::npos ||
+        !std::regex_search(line.begin(), line.end(), m, panic_re)) {
+        return std::nullopt;
+    }
+    const std::string message = m[2].matched ? m[2].str() : std::string(next);
+    const bool unwrap = message.find("called `Result::unwrap()`") != std::string::npos ||
+                        message.find("called `Option::unwrap()`") != std::string::npos;
+    finding f;
+    f.id = unwrap ? "unwrap-panic" : "rust-panic";
+    f.file = m[3].str();
+    f.line = to_int(m[4].str());
+    f.column = to_int(m[5].str());
+    f.message = "thread '" + m[1].str() + "' panicked" + (message.empty() ? "" : ": " + message);
+    return f;
+}
+
+// "terminate called after throwing an instance of 'TYPE'" then "  what():  MESSAGE".
+std::optional<finding> parse_terminate(std::string_view line, std::string_view next) {
+    const std::string_view prefix = "terminate called after throwing an instance of '";
+    if (line.substr(0, prefix.size()) != prefix) {
+        return std::nullopt;
+    }
+    const auto type = line.substr(prefix.size(), line.find('\'', prefix.size()) - prefix.size());
+    std::string what;
+    if (const auto at = next.find("what():"); at != std::string_view::npos) {
+        const auto rest = next.substr(at + 7);
+        what = std::string(rest.substr(std::min(rest.find_first_not_of(' '), rest.size())));
+    }
+    return finding{"uncaught-exception",
+                   severity::error,
+                   "",
+                   0,
+                   0,
+                   "uncaught C++ exception " + std::string(type) +
+                       (what.empty() ? "" : ": " + what),
+                   ""};
+}
+
+} // namespace
+
 std::vector<finding> analyse_crash(const sandbox_outcome& run) {
     std::vector<finding> found;
-    const std::string& err = run.stderr_text;
-    // rustc >= 1.73: "thread 'NAME' panicked at FILE:L:C:\nMSG" (1.95 adds " (TID)" after the
-    // name); older: "thread 'NAME' panicked at 'MSG', FILE:L:C".
-    static const std::regex panic_re(
-        R"(thread '([^']*)'(?: \(\d+\))? panicked at (?:'([^\n]*)', )?([^\n:]+):(\d+):(\d+):?[^\n]*(?:\n([^\n]*))?)");
-    for (auto it = std::sregex_iterator(err.begin(), err.end(), panic_re);
-         it != std::sregex_iterator();
-         ++it) {
-        const auto& m = *it;
-        const std::string message = m[2].matched ? m[2].str() : m[6].str();
-        const bool unwrap = message.find("called `Result::unwrap()`") != std::string::npos ||
-                            message.find("called `Option::unwrap()`") != std::string::npos;
-        finding f;
-        f.id = unwrap ? "unwrap-panic" : "rust-panic";
-        f.file = m[3].str();
-        f.line = std::stoi(m[4].str());
-        f.column = std::stoi(m[5].str());
-        f.message =
-            "thread '" + m[1].str() + "' panicked" + (message.empty() ? "" : ": " + message);
-        found.push_back(std::move(f));
-    }
-    static const std::regex terminate_re(
-        R"(terminate called after throwing an instance of '([^']*)'(?:\n\s*what\(\):\s*([^\n]*))?)");
-    std::smatch m;
-    if (std::regex_search(err, m, terminate_re)) {
-        found.push_back(
-            {"uncaught-exception",
-             severity::error,
-             "",
-             0,
-             0,
-             "uncaught C++ exception " + m[1].str() + (m[2].matched ? ": " + m[2].str() : ""),
-             ""});
+    const auto lines = bounded_lines(run.stderr_text);
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::string_view next = i + 1 < lines.size() ? lines[i + 1] : std::string_view{};
+        if (auto f = parse_panic(lines[i], next)) {
+            found.push_back(std::move(*f));
+        } else if (auto t = parse_terminate(lines[i], next)) {
+            found.push_back(std::move(*t));
+        }
     }
     if (run.signal && !run.timed_out) {
         found.push_back({"fatal-signal",
@@ -191,8 +245,37 @@ std::vector<finding> analyse_crash(const sandbox_outcome& run) {
     return found;
 }
 
+// Deepest nesting of arrays/objects outside strings; untrusted JSON nested deeper than any
+// report could be is refused before parsing (printing it back would recurse that deep).
+std::size_t nesting_depth(const std::string& text) {
+    std::size_t depth = 0;
+    std::size_t deepest = 0;
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            if (c == '\\') {
+                ++i;
+            } else if (c == '"') {
+                in_string = false;
+            }
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            deepest = std::max(deepest, ++depth);
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
 parsed_stdout parse_report(const std::string& stdout_text) {
     parsed_stdout out;
+    if (nesting_depth(stdout_text) > 32) {
+        out.error = "JSON nested deeper than 32 levels";
+        return out;
+    }
     try {
         out.report = json::parse(stdout_text);
     } catch (const json::parse_error& e) {

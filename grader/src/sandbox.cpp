@@ -9,6 +9,7 @@
 #include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstring>
@@ -20,6 +21,7 @@
 #include <sched.h>
 #include <sstream>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -85,13 +87,13 @@ enum class ns_result { isolated, none, failed };
 
 // Enters new network and PID namespaces; the caller's next child is PID 1 of the latter.
 ns_result enter_namespaces(std::string& isolation, std::string& error) {
-    if (::unshare(CLONE_NEWNET | CLONE_NEWPID) == 0) {
+    if (::unshare(CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS) == 0) {
         isolation = "netns+pidns (root)";
     } else {
         // Unprivileged: a user namespace grants the capabilities inside (EPERM in a chroot).
         const auto uid = ::getuid();
         const auto gid = ::getgid();
-        if (::unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID) != 0) {
+        if (::unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS) != 0) {
             isolation = "none (host loopback)";
             error = std::string("namespaces unavailable: ") + std::strerror(errno);
             return ns_result::none;
@@ -245,56 +247,91 @@ mock_handle start_mock(asio::io_context& ctx, const sandbox_spec& spec, sandbox_
     return m;
 }
 
-void stop_mock(mock_handle& m) {
+// Stops the mock with SIGTERM so that it writes its journal. Returns "" when it exited 0,
+// else what happened: a mock that died or was killed (by the candidate, say) voids the run's
+// evidence, since its journal is missing or could have been written by someone else.
+std::string stop_mock(mock_handle& m) {
     if (!m.proc) {
-        return;
+        return {};
     }
-    ::kill(m.proc->id(), SIGTERM);
+    const pid_t pid = m.proc->id();
+    m.proc->detach();
+    ::kill(pid, SIGTERM);
+    int status = 0;
     for (int i = 0; i < 500; ++i) { // up to 5 s for the journal to be written
-        int status = 0;
-        if (::waitpid(m.proc->id(), &status, WNOHANG) == m.proc->id()) {
-            m.proc->detach();
-            return;
+        const pid_t waited = ::waitpid(pid, &status, WNOHANG);
+        if (waited < 0) {
+            return "the mock API ended before the run did";
+        }
+        if (waited == pid) {
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                return {};
+            }
+            return WIFSIGNALED(status)
+                       ? "the mock API was killed by " + signal_name(WTERMSIG(status))
+                       : "the mock API exited with code " + std::to_string(WEXITSTATUS(status));
         }
         ::usleep(10000);
     }
-    ::kill(m.proc->id(), SIGKILL);
-    ::waitpid(m.proc->id(), nullptr, 0);
-    m.proc->detach();
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return "the mock API did not stop within 5 s";
 }
 
-// Kills what the command left behind: its process group, and (without a PID namespace,
-// where the kernel would do it) every other child this subreaper adopted, except the mock.
-void kill_leftovers(pid_t group, pid_t keep) {
-    ::kill(-group, SIGKILL);
-    const auto children = read_text("/proc/self/task/" + std::to_string(::getpid()) + "/children");
-    std::stringstream ids(children);
-    pid_t pid = 0;
-    while (ids >> pid) {
-        if (pid != keep) {
+// Every process of this PID namespace except PID 1 (us) and `keep`, from our own /proc.
+std::vector<pid_t> namespace_processes(pid_t keep) {
+    std::vector<pid_t> pids;
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+        const auto name = entry.path().filename().string();
+        pid_t pid = 0;
+        const auto [ptr, err] = std::from_chars(name.data(), name.data() + name.size(), pid);
+        if (err == std::errc{} && ptr == name.data() + name.size() && pid != 1 && pid != keep) {
+            pids.push_back(pid);
+        }
+    }
+    return pids;
+}
+
+// Kills what the command left behind, escapees from its process group included: with a PID
+// namespace and our own /proc, every process of the namespace but the mock; otherwise the
+// children this subreaper adopted. Repeated, since a process may fork while we kill.
+void kill_leftovers(pid_t command, bool own_proc, pid_t keep) {
+    ::kill(-command, SIGKILL);
+    ::kill(command, SIGKILL);
+    for (int round = 0; round < 3; ++round) {
+        std::vector<pid_t> pids;
+        if (own_proc) {
+            pids = namespace_processes(keep);
+        } else {
+            std::stringstream ids(
+                read_text("/proc/self/task/" + std::to_string(::getpid()) + "/children"));
+            for (pid_t pid = 0; ids >> pid;) {
+                if (pid != keep) {
+                    pids.push_back(pid);
+                }
+            }
+        }
+        for (const pid_t pid : pids) {
             ::kill(pid, SIGKILL);
         }
-    }
-}
-
-void reap_all_except(pid_t keep) {
-    for (;;) {
-        int status = 0;
-        const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-        if (pid <= 0) {
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
+        if (pids.empty()) {
             return;
         }
-        (void)keep;
     }
 }
 
-sandbox_outcome run_command(const sandbox_spec& spec, const std::string& isolation) {
+sandbox_outcome run_command(const sandbox_spec& spec, const std::string& isolation, bool own_proc) {
     sandbox_outcome out;
     out.isolation = isolation;
     asio::io_context ctx;
     mock_handle mock;
     auto env = spec.env;
     if (!spec.mock_exe.empty()) {
+        // A journal left from before would be mistaken for this run's evidence.
+        std::filesystem::remove(spec.run_dir / "journal.json");
         mock = start_mock(ctx, spec, out);
         if (!out.error.empty()) {
             stop_mock(mock);
@@ -357,7 +394,7 @@ sandbox_outcome run_command(const sandbox_spec& spec, const std::string& isolati
         status = proc.native_exit_code();
         exited = true;
         deadline.cancel();
-        kill_leftovers(group, mock.proc ? mock.proc->id() : 0);
+        kill_leftovers(group, own_proc, mock.proc ? mock.proc->id() : 0);
         if (open_pipes == 0) {
             return;
         }
@@ -384,18 +421,29 @@ sandbox_outcome run_command(const sandbox_spec& spec, const std::string& isolati
     } else if (WIFSIGNALED(status)) {
         out.signal = WTERMSIG(status);
     }
-    stop_mock(mock);
-    reap_all_except(0);
+    if (const auto trouble = stop_mock(mock); !trouble.empty()) {
+        out.error = trouble + ": this run's journal cannot be trusted";
+    }
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
     return out;
 }
 
+// A /proc of our own PID namespace, so that leftovers can be found and the command sees only
+// its own namespace's processes. Needs the mount namespace the supervisor entered.
+bool mount_own_proc() {
+    return ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0 &&
+           ::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) == 0;
+}
+
 int runner_main(const sandbox_spec& spec, const std::string& isolation, bool pid_namespace) {
-    if (!pid_namespace) {
+    const bool own_proc = pid_namespace && mount_own_proc();
+    if (!own_proc) {
         ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     }
     sandbox_outcome out;
     try {
-        out = run_command(spec, isolation);
+        out = run_command(spec, isolation, own_proc);
     } catch (const std::exception& e) {
         out.isolation = isolation;
         out.error = std::string("sandbox runner: ") + e.what();

@@ -117,6 +117,7 @@ TEST_CASE("the concurrency check fails a sequential client and passes a bound of
     fixture f("name: w\njobs: {count: 40}\nlatency: {detail_ms: 100}\n");
     f.fanout.listed = 40;
     f.fanout.detail_requests = 40;
+    f.fanout.timed_details = 40;
     f.fanout.classification = "sequential";
     f.fanout.peak_in_flight = 1;
     f.fanout.efficiency = 1.0;
@@ -229,4 +230,27 @@ TEST_CASE("the terminal report marks checks and uses colour only when asked", "[
     CHECK(plain.find("score 10/14") != std::string::npos);
     CHECK(plain.find('\x1b') == std::string::npos);
     CHECK(grader::render_terminal(r, true).find("\x1b[32m") != std::string::npos);
+}
+
+TEST_CASE("giving up on a rate-limited list is an acceptable output", "[grader][checks]") {
+    fixture f("name: l\njobs: {count: 3}\nfaults:\n  list: {kind: rate_limit, attempts: 1}\n");
+    f.run.exit_code = 1;
+    f.run.stderr_text = "the list is rate limited\n";
+    CHECK(f.check(spec_of(grader::category::output)).passed);
+    CHECK(f.check(spec_of(grader::category::errors)).passed);
+    f.run.exit_code = 0;
+    f.run.stdout_text = f.oracle.expected.dump();
+    CHECK(f.check(spec_of(grader::category::output)).passed);
+}
+
+TEST_CASE("the required overlap is capped by the details that could be judged",
+          "[grader][checks]") {
+    fixture f("name: w\njobs: {count: 40}\nlatency: {detail_ms: 100}\n");
+    f.fanout.listed = 40;
+    f.fanout.detail_requests = 40;
+    f.fanout.timed_details = 5; // the rest were faulted or rate-limited
+    f.fanout.classification = "full";
+    f.fanout.peak_in_flight = 5;
+    f.fanout.efficiency = 0.95;
+    CHECK(f.check(spec_of(grader::category::concurrency)).passed);
 }

@@ -157,3 +157,29 @@ TEST_CASE("uncaught C++ exceptions and fatal signals are crashes but a deadline 
     REQUIRE(analyse_crash(segv).size() == 1);
     CHECK(analyse_crash(segv)[0].message == "the program was killed by SIGSEGV");
 }
+
+TEST_CASE("hostile stderr neither crashes the analysis nor overflows numbers",
+          "[grader][evidence][crash]") {
+    const std::string huge(200000, 'x');
+    // One enormous line that looks like the start of a panic but is not one.
+    CHECK(analyse_crash(with_stderr("thread '" + huge + "\n")).empty());
+    // A real panic with an enormous message and an absurd line number.
+    const auto found = analyse_crash(
+        with_stderr("thread 'main' panicked at src/main.rs:99999999999:1:\n" + huge + "\n"));
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].line == 0);
+    CHECK(found[0].message.size() < 1000);
+    const auto terminate =
+        analyse_crash(with_stderr("terminate called after throwing an instance of '" + huge));
+    REQUIRE(terminate.size() == 1);
+    CHECK(terminate[0].id == "uncaught-exception");
+}
+
+TEST_CASE("deeply nested JSON on stdout is refused rather than parsed", "[grader][evidence]") {
+    const std::string deep = "{\"completed\":" + std::string(400000, '[');
+    const auto parsed = grader::parse_report(deep);
+    CHECK_FALSE(parsed.report.has_value());
+    CHECK(parsed.error == "JSON nested deeper than 32 levels");
+    CHECK(grader::parse_report("{\"a\": \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}")
+              .report.has_value());
+}

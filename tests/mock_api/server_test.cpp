@@ -294,3 +294,14 @@ TEST_CASE("a second server on the same port fails with a located message", "[moc
     CHECK(bound.err().message.rfind(
               "cannot listen on 127.0.0.1:" + std::to_string(first.port()) + ": ", 0) == 0);
 }
+
+TEST_CASE("a pathological Range header does not bring the server down", "[mock_api][server]") {
+    running_server srv(fault_scenario);
+    std::string ranges = "bytes=0-1";
+    for (int i = 0; i < 2000; ++i) { // about 8 KiB, httplib's limit for one header line
+        ranges += ",0-1";
+    }
+    test_support::raw_exchange(
+        srv.port(), "GET /jobs HTTP/1.1\r\nHost: x\r\nRange: " + ranges + "\r\n\r\n", 5000);
+    CHECK(raw_get(srv.port(), "/jobs").status() == 200);
+}

@@ -34,13 +34,14 @@ struct fanout_evidence {
     std::vector<std::int64_t> missing_ids;   ///< listed but never requested
     std::vector<std::int64_t> duplicate_ids; ///< requested more than once without a 429 before
     std::vector<std::int64_t> unknown_ids;   ///< requested but not listed
-    int peak_in_flight = 0;                  ///< among detail requests
-    double window_ms = 0;                    ///< first detail received -> last detail finished
-    double ideal_full_ms = 0;                ///< all details at once: the slowest detail
-    double ideal_at_peak_ms = 0;             ///< a pool of `peak_in_flight` kept busy
-    double efficiency = 0;                   ///< ideal_at_peak / window (1: slots never idle)
-    std::string classification;              ///< none | sequential | bounded(k) | full
-    std::vector<request_interval> requests;  ///< every journaled request, for timelines
+    std::size_t timed_details = 0; ///< answered cleanly and never rate-limited: what is judged
+    int peak_in_flight = 0;        ///< among those
+    double window_ms = 0;          ///< first detail received -> last detail finished
+    double ideal_full_ms = 0;      ///< all details at once: the slowest detail
+    double ideal_at_peak_ms = 0;   ///< a pool of `peak_in_flight` kept busy
+    double efficiency = 0;         ///< ideal_at_peak / window (1: slots never idle)
+    std::string classification;    ///< none | sequential | bounded(k) | full
+    std::vector<request_interval> requests; ///< every journaled request, for timelines
 
     nlohmann::json to_json(bool with_requests) const;
 };

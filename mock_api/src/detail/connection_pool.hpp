@@ -22,10 +22,13 @@ namespace mock_api::detail {
 
 class connection_pool : public httplib::TaskQueue {
   public:
-    /// `stack_bytes`: per-thread stack; small, since a connection thread only parses and waits.
+    /// `stack_bytes`: per-thread stack (address space, not memory, until touched). Large on
+    /// purpose: httplib parses the Range header with std::regex, which recurses per character;
+    /// a 1 KB header overflowed 256 KiB and 6 KB overflowed glibc's default 8 MiB. Header
+    /// lines are capped at 8 KiB by httplib, so 64 MiB leaves a wide margin.
     connection_pool(std::size_t max_threads,
                     journal& counters,
-                    std::size_t stack_bytes = 256 * 1024);
+                    std::size_t stack_bytes = 64 * 1024 * 1024);
     ~connection_pool() override;
     connection_pool(const connection_pool&) = delete;
     connection_pool& operator=(const connection_pool&) = delete;
