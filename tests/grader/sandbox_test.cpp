@@ -162,18 +162,22 @@ TEST_CASE("a failing build is a scored finding and no scenario runs", "[grader][
 TEST_CASE("a candidate that kills the mock voids the run instead of forging its evidence",
           "[grader][sandbox][e2e]") {
     temp_dir dir;
-    // In the PID namespace the runner is 1, the mock 2 and the command 3; the guard keeps the
-    // script from touching anything when there is no namespace.
-    const auto g = grade_script(
-        dir, "if [ $$ -lt 10 ] && grep -q mock_api /proc/2/cmdline; then kill -9 2; fi; echo {}");
+    // Finds this run's own mock by its journal path (the run directory is HOME's parent), kills
+    // it and writes a journal of its own.
+    const auto g = grade_script(dir,
+                                "run=$(dirname $HOME); for p in /proc/[0-9]*; do "
+                                "if grep -qa \"$run/journal.json\" $p/cmdline 2>/dev/null; then "
+                                "kill -9 ${p#/proc/}; fi; done; "
+                                "echo forged > $run/journal.json; echo {}");
     REQUIRE(g.result.is_object());
-    if (g.result["isolation"].get<std::string>().rfind("none", 0) == 0) {
-        WARN("no PID namespace here: not asserted");
-        return;
-    }
     const auto& scenario = g.result["scenarios"][0];
     CHECK(scenario["ran"] == false);
-    CHECK(scenario["not_run_reason"] ==
-          "sandbox: the mock API was killed by SIGKILL: this run's journal cannot be trusted");
+    // Killed while the command ran, the mock is reaped with the leftovers: either wording.
+    const std::string reason = scenario["not_run_reason"];
+    CHECK(
+        (reason ==
+             "sandbox: the mock API was killed by SIGKILL: this run's journal cannot be trusted" ||
+         reason == "sandbox: the mock API ended before the run did: this run's journal cannot be "
+                   "trusted"));
     CHECK(check_of(g.result, "crash/one")["passed"] == false);
 }
