@@ -1,0 +1,140 @@
+#pragma once
+// slot<T>: a thread-safe, set-once result cell with one awaiting coroutine. join handles,
+// oneshot channels, when_any and timeout are all thin layers over it.
+
+#include "runtime/runtime.hpp"
+#include "runtime/scheduler.hpp"
+#include "runtime/task.hpp"
+
+#include <condition_variable>
+#include <coroutine>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <variant>
+
+namespace rt::detail {
+
+/// The "completed without a value" state: a dropped sender, a timer that won, ...
+struct closed_t {};
+
+template <class T>
+class slot {
+  public:
+    using value_type = value_t<T>;
+    /// pending (monostate), value, exception, or closed.
+    using state = std::variant<std::monostate, value_type, std::exception_ptr, closed_t>;
+
+    /// Each setter completes the slot and wakes its waiter, unless it was already complete;
+    /// returns whether this call completed it. Any thread.
+    bool set_value(value_type v) { return complete(state(std::in_place_index<1>, std::move(v))); }
+    bool set_exception(std::exception_ptr e) {
+        return complete(state(std::in_place_index<2>, std::move(e)));
+    }
+    bool close() { return complete(state(std::in_place_index<3>)); }
+
+    bool is_complete() const {
+        std::lock_guard lock(mutex_);
+        return state_.index() != 0;
+    }
+    /// Blocks the calling (non-runtime) thread until complete, then takes the state.
+    state wait_blocking() {
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [this] { return state_.index() != 0; });
+        return take_locked();
+    }
+
+    /// Awaitable yielding the state once complete; a second take sees closed_t. Only one
+    /// coroutine may await a slot at a time. If the awaiting frame is destroyed while parked,
+    /// the awaiter unregisters itself, so nothing resumes a dead frame.
+    class awaiter {
+      public:
+        explicit awaiter(slot& s) noexcept : slot_(s) {}
+        awaiter(const awaiter&) = delete;
+        awaiter& operator=(const awaiter&) = delete;
+        ~awaiter() {
+            if (parked_) {
+                std::lock_guard lock(slot_.mutex_);
+                slot_.waiter_ = {};
+            }
+        }
+        bool await_ready() const noexcept { return false; }
+        bool await_suspend(std::coroutine_handle<> h) {
+            auto& rt = require_current_runtime("awaiting a result");
+            std::lock_guard lock(slot_.mutex_);
+            if (slot_.state_.index() != 0) {
+                return false; // already complete: continue without suspending
+            }
+            slot_.waiter_ = waiter{h, &rt};
+            parked_ = true;
+            return true; // from here on another thread may resume us: touch nothing
+        }
+        state await_resume() {
+            std::lock_guard lock(slot_.mutex_);
+            parked_ = false;
+            return slot_.take_locked();
+        }
+
+      private:
+        slot& slot_;
+        bool parked_ = false;
+    };
+    awaiter wait() noexcept { return awaiter{*this}; }
+
+  private:
+    bool complete(state s) {
+        waiter w;
+        {
+            std::lock_guard lock(mutex_);
+            if (state_.index() != 0) {
+                return false;
+            }
+            state_ = std::move(s);
+            w = std::exchange(waiter_, {});
+        }
+        cv_.notify_all();
+        if (w) {
+            w.wake();
+        }
+        return true;
+    }
+    state take_locked() { return std::exchange(state_, state(std::in_place_index<3>)); }
+
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    state state_;
+    waiter waiter_;
+};
+
+/// Turns a completed state into the value, rethrowing a stored exception. A closed state
+/// throws std::logic_error with `what_closed`.
+template <class T>
+T unwrap(typename slot<T>::state&& s, const char* what_closed) {
+    if (auto* e = std::get_if<2>(&s)) {
+        std::rethrow_exception(*e);
+    }
+    if (std::holds_alternative<closed_t>(s)) {
+        throw std::logic_error(what_closed);
+    }
+    if constexpr (!std::is_void_v<T>) {
+        return std::move(std::get<1>(s));
+    }
+}
+
+/// Runs `t` and stores its outcome in `s`. The building block of spawn and of the combinators.
+template <class T>
+task<void> settle(std::shared_ptr<slot<T>> s, task<T> t) {
+    try {
+        if constexpr (std::is_void_v<T>) {
+            co_await std::move(t);
+            s->set_value({});
+        } else {
+            s->set_value(co_await std::move(t));
+        }
+    } catch (...) {
+        s->set_exception(std::current_exception());
+    }
+}
+
+} // namespace rt::detail

@@ -1,0 +1,92 @@
+#pragma once
+// oneshot: a channel carrying exactly one value from one sender to one receiver.
+
+#include "runtime/detail/slot.hpp"
+#include "runtime/task.hpp"
+
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace rt {
+
+namespace detail {
+template <class T>
+struct oneshot_state {
+    slot<T> value;
+    std::atomic<bool> receiver_alive{true};
+};
+} // namespace detail
+
+/// Sending half. Move-only. Dropping it without sending closes the channel: the receiver gets
+/// std::nullopt instead of waiting forever.
+template <class T>
+class oneshot_sender {
+  public:
+    explicit oneshot_sender(std::shared_ptr<detail::oneshot_state<T>> s) : state_(std::move(s)) {}
+    oneshot_sender(oneshot_sender&&) noexcept = default;
+    oneshot_sender& operator=(oneshot_sender&& other) noexcept {
+        close();
+        state_ = std::move(other.state_);
+        return *this;
+    }
+    ~oneshot_sender() { close(); }
+
+    /// Delivers `value` and wakes the receiver. Any thread (also outside a runtime). Returns
+    /// false, dropping the value, if already sent or the receiver is gone.
+    bool send(T value) {
+        if (!state_ || !state_->receiver_alive.load()) {
+            return false;
+        }
+        bool sent = state_->value.set_value(std::move(value));
+        state_.reset();
+        return sent;
+    }
+
+  private:
+    void close() noexcept {
+        if (state_) {
+            state_->value.close();
+            state_.reset();
+        }
+    }
+    std::shared_ptr<detail::oneshot_state<T>> state_;
+};
+
+/// Receiving half. Move-only.
+template <class T>
+class oneshot_receiver {
+  public:
+    explicit oneshot_receiver(std::shared_ptr<detail::oneshot_state<T>> s) : state_(std::move(s)) {}
+    oneshot_receiver(oneshot_receiver&&) noexcept = default;
+    oneshot_receiver& operator=(oneshot_receiver&&) noexcept = default;
+    ~oneshot_receiver() {
+        if (state_) {
+            state_->receiver_alive.store(false);
+        }
+    }
+
+    /// Awaits the value: returns it, or std::nullopt if the sender was dropped without sending
+    /// (or the value was already received). Runtime threads only.
+    task<std::optional<T>> recv() { return receive(state_); }
+
+  private:
+    static task<std::optional<T>> receive(std::shared_ptr<detail::oneshot_state<T>> s) {
+        auto outcome = co_await s->value.wait();
+        if (auto* v = std::get_if<1>(&outcome)) {
+            co_return std::move(*v);
+        }
+        co_return std::nullopt;
+    }
+    std::shared_ptr<detail::oneshot_state<T>> state_;
+};
+
+/// Creates a connected oneshot sender/receiver pair.
+template <class T>
+std::pair<oneshot_sender<T>, oneshot_receiver<T>> oneshot() {
+    auto s = std::make_shared<detail::oneshot_state<T>>();
+    return {oneshot_sender<T>(s), oneshot_receiver<T>(s)};
+}
+
+} // namespace rt

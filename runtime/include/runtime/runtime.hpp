@@ -1,0 +1,77 @@
+#pragma once
+// runtime: what every executor shares (reactor, blocking pool, live root tasks) and the
+// thread-local "current runtime".
+
+#include "runtime/detail/blocking_pool.hpp"
+#include "runtime/detail/root_task.hpp"
+#include "runtime/reactor.hpp"
+#include "runtime/scheduler.hpp"
+
+#include <mutex>
+#include <source_location>
+#include <string>
+#include <unordered_set>
+
+namespace rt {
+
+/// Base of current_thread_runtime and multi_thread_runtime. Owns the reactor (timers and
+/// wake-ups), the blocking pool, and the set of spawned tasks that have not finished yet.
+/// Derived destructors stop their threads and then call shutdown().
+class runtime : public scheduler {
+  public:
+    runtime() = default;
+    runtime(const runtime&) = delete;
+    runtime& operator=(const runtime&) = delete;
+
+    /// The reactor whose timers sleep_for / timeout use. Any thread.
+    reactor& io() noexcept { return reactor_; }
+    /// The pool spawn_blocking runs on. Any thread.
+    detail::blocking_pool& blocking() noexcept { return blocking_; }
+    /// Number of spawned tasks that have not finished (for tests and diagnostics).
+    std::size_t live_tasks() const;
+
+    /// Takes ownership of a root coroutine, records its name and spawn site, and schedules it.
+    /// Any thread. Used by spawn() and block_on().
+    void adopt(detail::root_task root, std::string name, std::source_location location);
+    /// Called by ~root_promise when a root finishes or is destroyed.
+    void forget(detail::root_promise* root) noexcept;
+
+  protected:
+    /// Finishes the blocking pool's jobs, then destroys every root that has not finished (each
+    /// frame's destructors unregister their waiters). Call with no thread running tasks.
+    void shutdown() noexcept;
+
+  private:
+    reactor reactor_;
+    detail::blocking_pool blocking_;
+    mutable std::mutex roots_mutex_;
+    std::unordered_set<detail::root_promise*> roots_;
+};
+
+/// The runtime whose run loop is executing on this thread, or nullptr. It is a thread_local set
+/// by a runtime's run loop (block_on on the current-thread runtime, each worker thread of the
+/// multi-thread runtime) for as long as that loop runs; blocking-pool and reactor threads have
+/// none.
+runtime* current_runtime() noexcept;
+/// current_runtime(), or throws std::logic_error naming `what` if this thread runs no runtime.
+runtime& require_current_runtime(const char* what);
+
+namespace detail {
+/// Sets current_runtime() for this thread for the lifetime of the guard; restores the previous
+/// value on destruction.
+class runtime_scope {
+  public:
+    explicit runtime_scope(runtime* rt) noexcept;
+    ~runtime_scope();
+    runtime_scope(const runtime_scope&) = delete;
+    runtime_scope& operator=(const runtime_scope&) = delete;
+
+  private:
+    runtime* previous_;
+};
+
+/// Names the calling thread (at most 15 characters are kept, as Linux requires).
+void set_thread_name(const char* name) noexcept;
+} // namespace detail
+
+} // namespace rt

@@ -1,0 +1,67 @@
+#pragma once
+// sleep_for / sleep_until: suspend the current task until a deadline on the reactor's timers.
+
+#include "runtime/reactor.hpp"
+#include "runtime/runtime.hpp"
+
+#include <chrono>
+#include <coroutine>
+
+namespace rt {
+
+/// Awaitable returned by sleep_until / sleep_for. Registers a timer with the current runtime's
+/// reactor and suspends; the timer reschedules the task. Never blocks a thread. If the
+/// suspended frame is destroyed (runtime shutdown), the timer is cancelled.
+class [[nodiscard]] sleep_awaitable {
+  public:
+    explicit sleep_awaitable(reactor::clock::time_point deadline) noexcept : deadline_(deadline) {}
+    sleep_awaitable(const sleep_awaitable&) = delete;
+    sleep_awaitable& operator=(const sleep_awaitable&) = delete;
+    ~sleep_awaitable() {
+        if (armed_) {
+            rt_->io().cancel(id_);
+        }
+    }
+
+    bool await_ready() const noexcept { return deadline_ <= reactor::clock::now(); }
+    /// Throws std::logic_error outside a runtime.
+    void await_suspend(std::coroutine_handle<> h) {
+        rt_ = &require_current_runtime("rt::sleep_for");
+        // The id is stored before arming: once armed, the timer may fire and resume us on
+        // another thread before arm() even returns.
+        id_ = rt_->io().make_timer_id(deadline_);
+        armed_ = true;
+        rt_->io().arm(id_, [rt = rt_, h] { rt->schedule(h); });
+    }
+    void await_resume() noexcept { armed_ = false; }
+
+  private:
+    reactor::clock::time_point deadline_;
+    runtime* rt_ = nullptr;
+    reactor::timer_id id_{};
+    bool armed_ = false;
+};
+
+/// Suspends the calling task until `deadline` (steady_clock). Completes immediately if the
+/// deadline has passed. Runtime threads only.
+inline sleep_awaitable sleep_until(reactor::clock::time_point deadline) noexcept {
+    return sleep_awaitable(deadline);
+}
+
+/// Suspends the calling task for at least `d`. Runtime threads only.
+template <class Rep, class Period>
+sleep_awaitable sleep_for(std::chrono::duration<Rep, Period> d) noexcept {
+    return sleep_awaitable(reactor::clock::now() +
+                           std::chrono::duration_cast<reactor::clock::duration>(d));
+}
+
+/// Reschedules the calling task behind everything already queued (cooperative yield).
+struct yield_now {
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) const {
+        require_current_runtime("rt::yield_now").schedule(h);
+    }
+    void await_resume() const noexcept {}
+};
+
+} // namespace rt

@@ -1,0 +1,39 @@
+#pragma once
+// spawn_blocking: run a blocking function on the blocking pool and await its result.
+
+#include "runtime/detail/slot.hpp"
+#include "runtime/runtime.hpp"
+#include "runtime/task.hpp"
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <type_traits>
+
+namespace rt {
+
+/// Returns a task that, when awaited, runs `fn()` on one of the current runtime's blocking
+/// threads (rt-blocking-N; never on a worker or the run-loop thread) and yields its result or
+/// rethrows its exception. The awaiting task is suspended meanwhile, so the worker stays free.
+/// Like any task it is lazy: nothing runs until it is awaited. Runtime threads only.
+template <class F, class R = std::invoke_result_t<F&>>
+task<R> spawn_blocking(F fn) {
+    auto s = std::make_shared<detail::slot<R>>();
+    // std::function needs a copyable callable; sharing the callable makes move-only ones work.
+    auto shared_fn = std::make_shared<F>(std::move(fn));
+    require_current_runtime("rt::spawn_blocking").blocking().submit([s, shared_fn] {
+        try {
+            if constexpr (std::is_void_v<R>) {
+                (*shared_fn)();
+                s->set_value({});
+            } else {
+                s->set_value((*shared_fn)());
+            }
+        } catch (...) {
+            s->set_exception(std::current_exception());
+        }
+    });
+    co_return detail::unwrap<R>(co_await s->wait(), "rt: blocking job was dropped");
+}
+
+} // namespace rt

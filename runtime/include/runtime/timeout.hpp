@@ -1,0 +1,64 @@
+#pragma once
+// timeout: bound how long a task may take; the outcome is a value, not an exception.
+
+#include "runtime/detail/slot.hpp"
+#include "runtime/reactor.hpp"
+#include "runtime/spawn.hpp"
+#include "runtime/task.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+
+namespace rt {
+
+/// Either the task's value or the timed-out state.
+template <class T>
+class timeout_result {
+  public:
+    /// The timed-out state.
+    static timeout_result timed_out() { return timeout_result(); }
+    /// A finished-in-time result.
+    static timeout_result finished(detail::value_t<T> v) { return timeout_result(std::move(v)); }
+
+    /// True if the deadline passed first.
+    bool is_timed_out() const noexcept { return !value_.has_value(); }
+    explicit operator bool() const noexcept { return value_.has_value(); }
+    /// The value; throws std::logic_error if timed out.
+    detail::value_t<T>& value() {
+        if (!value_) {
+            throw std::logic_error("rt::timeout_result: timed out, no value");
+        }
+        return *value_;
+    }
+
+  private:
+    timeout_result() = default;
+    explicit timeout_result(detail::value_t<T> v) : value_(std::move(v)) {}
+    std::optional<detail::value_t<T>> value_;
+};
+
+/// Runs `t` (spawned on the current runtime) for at most `limit`. Returns its value, or the
+/// timed_out state if the deadline passed first; rethrows `t`'s exception if it threw in time.
+/// On time-out `t` is NOT cancelled: it keeps running detached and its result is discarded.
+/// If `t` finishes first, the timer is cancelled. Runtime threads only.
+template <class T, class Rep, class Period>
+task<timeout_result<T>> timeout(std::chrono::duration<Rep, Period> limit, task<T> t) {
+    auto s = std::make_shared<detail::slot<T>>();
+    reactor& io = require_current_runtime("rt::timeout").io();
+    spawn(detail::settle(s, std::move(t)), "timeout").detach();
+    auto deadline =
+        reactor::clock::now() + std::chrono::duration_cast<reactor::clock::duration>(limit);
+    auto timer = io.add_timer(deadline, [s] { s->close(); });
+    auto outcome = co_await s->wait();
+    io.cancel(timer);
+    if (std::holds_alternative<detail::closed_t>(outcome)) {
+        co_return timeout_result<T>::timed_out();
+    }
+    // slot<void> stores std::monostate, so unwrapping as value_t<T> also covers task<void>.
+    co_return timeout_result<T>::finished(
+        detail::unwrap<detail::value_t<T>>(std::move(outcome), "unreachable"));
+}
+
+} // namespace rt

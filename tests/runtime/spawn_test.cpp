@@ -1,0 +1,189 @@
+#include "runtime/block_on.hpp"
+#include "runtime/multi_thread_runtime.hpp"
+#include "runtime/oneshot.hpp"
+#include "runtime/sleep.hpp"
+#include "runtime/spawn.hpp"
+#include "test_util.hpp"
+
+#include <atomic>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+rt::task<int> twice(int x) {
+    co_await rt::yield_now();
+    co_return 2 * x;
+}
+
+rt::task<int> throws_logic() {
+    co_await rt::yield_now();
+    throw std::logic_error("spawned failure");
+}
+
+rt::task<std::string> worker_name() {
+    co_await rt::yield_now();
+    co_return rt_test::thread_name();
+}
+
+} // namespace
+
+TEST_CASE("a spawned task's value is returned by awaiting its join_handle", "[runtime][spawn]") {
+    auto result = rt::block_on([]() -> rt::task<int> {
+        auto a = rt::spawn(twice(3));
+        auto b = rt::spawn(twice(4));
+        co_return co_await a + co_await b;
+    }());
+    CHECK(result == 14);
+}
+
+TEST_CASE("a spawned task's exception is rethrown by its join_handle", "[runtime][spawn]") {
+    auto outcome = rt::block_on([]() -> rt::task<std::string> {
+        auto h = rt::spawn(throws_logic());
+        try {
+            co_await h;
+        } catch (const std::logic_error& e) {
+            co_return e.what();
+        }
+        co_return "no exception";
+    }());
+    CHECK(outcome == "spawned failure");
+}
+
+TEST_CASE("a join_handle carries the task name and the spawn site", "[runtime][spawn]") {
+    rt::block_on([]() -> rt::task<void> {
+        auto h = rt::spawn(twice(1), "doubler");
+        CHECK(h.name() == "doubler");
+        CHECK(std::string(h.location().file_name()).find("spawn_test.cpp") != std::string::npos);
+        CHECK(h.location().line() > 0);
+        int value = co_await h;
+        CHECK(value == 2);
+    }());
+}
+
+TEST_CASE("a dropped join_handle lets its task run to completion", "[runtime][spawn]") {
+    auto [tx, rx] = rt::oneshot<int>();
+    auto got = rt::block_on(
+        [](rt::oneshot_sender<int> sender, rt::oneshot_receiver<int> receiver) -> rt::task<int> {
+            {
+                auto h = rt::spawn([](rt::oneshot_sender<int> s) -> rt::task<void> {
+                    co_await rt::sleep_for(5ms);
+                    s.send(99);
+                }(std::move(sender)));
+                // h is dropped here without detach(): like tokio, the task keeps running.
+            }
+            auto v = co_await receiver.recv();
+            co_return v.value_or(-1);
+        }(std::move(tx), std::move(rx)));
+    CHECK(got == 99);
+}
+
+TEST_CASE("detach lets a task finish and the runtime counts it as finished", "[runtime][spawn]") {
+    rt::current_thread_runtime rt;
+    std::atomic<int> done{0};
+    rt.block_on([](std::atomic<int>& d) -> rt::task<void> {
+        rt::spawn([](std::atomic<int>& d2) -> rt::task<void> {
+            co_await rt::sleep_for(1ms);
+            ++d2;
+        }(d))
+            .detach();
+        co_await rt::sleep_for(50ms);
+    }(done));
+    CHECK(done == 1);
+    CHECK(rt.live_tasks() == 0);
+}
+
+TEST_CASE("tasks still pending at runtime destruction are destroyed", "[runtime][spawn]") {
+    auto [tx, rx] = rt::oneshot<int>();
+    bool receiver_dropped = false;
+    {
+        rt::current_thread_runtime rt;
+        rt.block_on([](rt::oneshot_receiver<int> r) -> rt::task<void> {
+            // Parked forever: nobody sends. Only the runtime's destructor can end it.
+            rt::spawn([](rt::oneshot_receiver<int> r2) -> rt::task<void> {
+                co_await r2.recv();
+            }(std::move(r)))
+                .detach();
+            co_await rt::yield_now();
+        }(std::move(rx)));
+        CHECK(rt.live_tasks() == 1);
+    }
+    // Destroying the parked frame destroyed the receiver, so sending now reports failure.
+    receiver_dropped = !tx.send(1);
+    CHECK(receiver_dropped);
+}
+
+TEST_CASE("spawn outside a runtime throws logic_error", "[runtime][spawn]") {
+    CHECK_THROWS_AS(rt::spawn(twice(1)), std::logic_error);
+}
+
+TEST_CASE("nested block_on throws logic_error", "[runtime][block_on]") {
+    auto nested = rt::block_on([]() -> rt::task<bool> {
+        try {
+            rt::block_on(twice(1));
+        } catch (const std::logic_error&) {
+            co_return true;
+        }
+        co_return false;
+    }());
+    CHECK(nested);
+}
+
+TEST_CASE("spawn on the multi-thread runtime runs on threads named rt-worker",
+          "[runtime][spawn][multi_thread]") {
+    rt::multi_thread_runtime rt(3);
+    CHECK(rt.worker_count() == 3);
+    auto names = rt.block_on([]() -> rt::task<std::set<std::string>> {
+        std::vector<rt::join_handle<std::string>> handles;
+        for (int i = 0; i < 50; ++i) {
+            handles.push_back(rt::spawn(worker_name()));
+        }
+        std::set<std::string> seen;
+        for (auto& h : handles) {
+            seen.insert(co_await h);
+        }
+        co_return seen;
+    }());
+    REQUIRE_FALSE(names.empty());
+    for (const auto& n : names) {
+        INFO(n);
+        CHECK((n == "rt-worker-0" || n == "rt-worker-1" || n == "rt-worker-2"));
+    }
+    CHECK_FALSE(rt_test::starts_with(rt_test::thread_name(), "rt-worker"));
+}
+
+TEST_CASE("block_on on the multi-thread runtime returns the value and rethrows",
+          "[runtime][block_on][multi_thread]") {
+    rt::multi_thread_runtime rt(2);
+    CHECK(rt.block_on(twice(21)) == 42);
+    CHECK_THROWS_AS(rt.block_on(throws_logic()), std::logic_error);
+}
+
+TEST_CASE("many spawned tasks on the multi-thread runtime all complete",
+          "[runtime][spawn][multi_thread]") {
+    rt::multi_thread_runtime rt(4);
+    std::atomic<int> counter{0};
+    auto sum = rt.block_on([](std::atomic<int>& c) -> rt::task<long> {
+        std::vector<rt::join_handle<int>> handles;
+        for (int i = 0; i < 1000; ++i) {
+            handles.push_back(rt::spawn([](int v, std::atomic<int>& c2) -> rt::task<int> {
+                co_await rt::yield_now();
+                ++c2;
+                co_return v;
+            }(i, c)));
+        }
+        long total = 0;
+        for (auto& h : handles) {
+            total += co_await h;
+        }
+        co_return total;
+    }(counter));
+    CHECK(sum == 999L * 1000 / 2);
+    CHECK(counter == 1000);
+}
