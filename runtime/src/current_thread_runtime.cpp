@@ -11,10 +11,10 @@ current_thread_runtime::~current_thread_runtime() {
     ready_.clear();
 }
 
-void current_thread_runtime::schedule(std::coroutine_handle<> h) {
+void current_thread_runtime::schedule(std::coroutine_handle<> h, task_ref owner) {
     {
         std::lock_guard lock(mutex_);
-        ready_.push_back(h);
+        ready_.push_back({h, std::move(owner)});
     }
     // The loop thread may be parked in epoll_wait; our own thread is by definition awake.
     if (current_runtime() != this) {
@@ -28,14 +28,14 @@ void current_thread_runtime::enter_check() const {
     }
 }
 
-std::coroutine_handle<> current_thread_runtime::pop() {
+detail::step current_thread_runtime::pop() {
     std::lock_guard lock(mutex_);
     if (ready_.empty()) {
         return {};
     }
-    auto h = ready_.front();
+    auto s = std::move(ready_.front());
     ready_.pop_front();
-    return h;
+    return s;
 }
 
 void current_thread_runtime::run_until(const std::function<bool()>& done) {
@@ -48,8 +48,8 @@ void current_thread_runtime::run_until(const std::function<bool()>& done) {
             batch = ready_.size();
         }
         for (; batch > 0; --batch) {
-            if (auto h = pop()) {
-                detail::run_one(h);
+            if (auto s = pop()) {
+                detail::run_one(s);
             }
         }
         bool idle = false;

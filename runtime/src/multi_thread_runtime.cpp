@@ -43,10 +43,10 @@ void multi_thread_runtime::stop_threads() noexcept {
     }
 }
 
-void multi_thread_runtime::schedule(std::coroutine_handle<> h) {
+void multi_thread_runtime::schedule(std::coroutine_handle<> h, task_ref owner) {
     {
         std::lock_guard lock(mutex_);
-        ready_.push_back(h);
+        ready_.push_back({h, std::move(owner)});
     }
     cv_.notify_one();
 }
@@ -61,17 +61,17 @@ void multi_thread_runtime::worker_main(std::size_t index) {
     detail::set_thread_name(("rt-worker-" + std::to_string(index)).c_str());
     detail::runtime_scope scope(this);
     for (;;) {
-        std::coroutine_handle<> h;
+        detail::step s;
         {
             std::unique_lock lock(mutex_);
             cv_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
             if (stopping_) {
                 return;
             }
-            h = ready_.front();
+            s = std::move(ready_.front());
             ready_.pop_front();
         }
-        detail::run_one(h);
+        detail::run_one(s);
     }
 }
 

@@ -2,21 +2,33 @@
 
 #include "runtime/detail/trampoline.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <pthread.h>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace rt {
 
 namespace {
 thread_local runtime* current = nullptr;
+// The task whose code this thread runs now (holding it keeps its record alive).
+thread_local task_ref running_task;
+std::atomic<std::uint64_t> next_task_id{1};
 } // namespace
 
-void detail::run_one(std::coroutine_handle<> h) {
-    // Instrumentation hook: time or trace each scheduled step (including the task-to-task
-    // transfers it makes) here.
-    resume_with_trampoline(h);
+task_ref detail::current_task() noexcept { return running_task; }
+
+void detail::run_one(step s) {
+    task_ref previous = std::exchange(running_task, s.owner);
+    const auto started = std::chrono::steady_clock::now();
+    resume_with_trampoline(s.handle);
+    if (s.owner) {
+        end_poll(*s.owner, std::chrono::steady_clock::now() - started);
+    }
+    running_task = std::move(previous);
 }
 
 runtime* current_runtime() noexcept { return current; }
@@ -51,13 +63,15 @@ std::size_t runtime::live_tasks() const {
 void runtime::adopt(detail::root_task root, std::string name, std::source_location location) {
     auto& promise = root.handle.promise();
     promise.owner_ = this;
-    promise.name_ = std::move(name);
-    promise.location_ = location;
+    promise.record_ = std::make_shared<task_record>();
+    promise.record_->id = next_task_id.fetch_add(1, std::memory_order_relaxed);
+    promise.record_->name = std::move(name);
+    promise.record_->spawned_at = location;
     {
         std::lock_guard lock(roots_mutex_);
         roots_.insert(&promise);
     }
-    schedule(root.handle);
+    schedule(root.handle, promise.record_);
 }
 
 void runtime::forget(detail::root_promise* root) noexcept {

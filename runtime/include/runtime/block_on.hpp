@@ -23,7 +23,8 @@ class current_thread_runtime final : public runtime {
     ~current_thread_runtime() override;
 
     /// Thread-safe; from a foreign thread it also wakes the run loop out of epoll_wait.
-    void schedule(std::coroutine_handle<> h) override;
+    using scheduler::schedule;
+    void schedule(std::coroutine_handle<> h, task_ref owner) override;
 
     /// Runs `t` (and whatever it spawns) on this thread until `t` finishes; returns its value
     /// or rethrows its exception. Throws std::logic_error if this thread already runs a
@@ -41,10 +42,10 @@ class current_thread_runtime final : public runtime {
     void enter_check() const;
     /// The run loop: resume ready tasks; when none, wait in the reactor for a timer or wake.
     void run_until(const std::function<bool()>& done);
-    std::coroutine_handle<> pop();
+    detail::step pop();
 
     std::mutex mutex_;
-    std::deque<std::coroutine_handle<>> ready_;
+    std::deque<detail::step> ready_;
 };
 
 /// Runs `t` to completion on a fresh current_thread_runtime on the calling thread and returns

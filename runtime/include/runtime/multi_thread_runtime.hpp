@@ -28,7 +28,8 @@ class multi_thread_runtime final : public runtime {
     ~multi_thread_runtime() override;
 
     /// Thread-safe; wakes one idle worker.
-    void schedule(std::coroutine_handle<> h) override;
+    using scheduler::schedule;
+    void schedule(std::coroutine_handle<> h, task_ref owner) override;
     /// Number of worker threads.
     std::size_t worker_count() const noexcept { return workers_.size(); }
 
@@ -52,7 +53,7 @@ class multi_thread_runtime final : public runtime {
 
     std::mutex mutex_;
     std::condition_variable cv_;
-    std::deque<std::coroutine_handle<>> ready_;
+    std::deque<detail::step> ready_;
     bool stopping_ = false; // guarded by mutex_
     std::atomic<bool> reactor_stopping_{false};
     std::vector<std::thread> workers_;

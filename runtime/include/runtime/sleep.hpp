@@ -31,7 +31,8 @@ class [[nodiscard]] sleep_awaitable {
         // another thread before arm() even returns.
         id_ = rt_->io().make_timer_id(deadline_);
         armed_ = true;
-        rt_->io().arm(id_, [rt = rt_, h] { rt->schedule(h); });
+        rt_->io().arm(id_,
+                      [rt = rt_, h, owner = detail::current_task()] { rt->schedule(h, owner); });
     }
     void await_resume() noexcept { armed_ = false; }
 

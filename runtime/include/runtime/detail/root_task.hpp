@@ -1,6 +1,9 @@
 #pragma once
 // root_task: the coroutine type of a spawned (top-level) task; owned by its runtime.
 
+#include "runtime/scheduler.hpp"
+#include "runtime/trace.hpp"
+
 #include <coroutine>
 #include <exception>
 #include <source_location>
@@ -25,8 +28,7 @@ struct root_task {
 /// destroy unfinished ones) and the name and spawn site given to spawn().
 struct root_promise {
     runtime* owner_ = nullptr;
-    std::string name_;
-    std::source_location location_;
+    task_ref record_; ///< name, spawn site and statistics (trace.hpp), set by adopt()
 
     root_task get_return_object() noexcept {
         return {std::coroutine_handle<root_promise>::from_promise(*this)};
@@ -37,7 +39,8 @@ struct root_promise {
     void return_void() const noexcept {}
     // Root bodies catch everything themselves (see spawn.hpp); reaching here is a bug.
     void unhandled_exception() const noexcept { std::terminate(); }
-    /// Unregisters from the owning runtime (defined in runtime.cpp).
+    /// Unregisters from the owning runtime (runtime.cpp). The record lives on while a resume
+    /// still holds it, and reports the task's statistics when the last holder lets go.
     ~root_promise();
 };
 

@@ -1,0 +1,67 @@
+#pragma once
+// Instrumentation: what each spawned task did, and the long-poll watchdog.
+//
+// Every resume goes through detail::run_one, which times it and charges it to the spawned task
+// that owns the coroutine (its task_record). A single resume longer than the threshold (10 ms
+// by default) is a long poll: the runtime's own evidence of a blocking call or a CPU hog
+// inside async code, the way tokio-console flags "poll too long". Long polls go to an observer
+// set in code and, like each task's final statistics, to the JSON-lines file named by the
+// environment variable RT_TRACE_FILE (format in runtime/README.md); the grader sets it.
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <source_location>
+#include <string>
+
+namespace rt {
+
+/// Name, spawn site and statistics of one spawned task (or block_on's root). The counters are
+/// atomic: the tail of one resume can overlap the next resume of the same task on another
+/// thread. When the last reference goes (after the task's frame and its last resume), the
+/// destructor writes the task's statistics to the trace file.
+struct task_record {
+    std::uint64_t id = 0;
+    std::string name;
+    std::source_location spawned_at;
+    std::atomic<std::uint64_t> polls{0};
+    std::atomic<std::int64_t> busy_ns{0};
+    std::atomic<std::int64_t> longest_poll_ns{0};
+
+    task_record() = default;
+    task_record(const task_record&) = delete;
+    task_record& operator=(const task_record&) = delete;
+    ~task_record();
+};
+
+/// One resume that ran longer than the threshold.
+struct long_poll {
+    std::uint64_t task_id = 0;
+    std::string task;       ///< the task's name ("" when spawned without one)
+    std::string spawned_at; ///< "file:line"
+    std::string thread;     ///< the thread it ran on, e.g. "rt-worker-1"
+    std::chrono::nanoseconds duration{0};
+};
+
+namespace trace {
+
+/// Resumes longer than this are long polls: 10 ms, or $RT_LONG_POLL_MS if set. Any thread.
+std::chrono::nanoseconds long_poll_threshold() noexcept;
+void set_long_poll_threshold(std::chrono::nanoseconds threshold) noexcept;
+/// Calls `observer` for every long poll, on the runtime thread that saw it (calls are
+/// serialised); an empty function removes it. Any thread.
+void set_long_poll_observer(std::function<void(const long_poll&)> observer);
+/// Appends JSON lines to `path` from now on ("" stops). By default: $RT_TRACE_FILE.
+void set_trace_file(const std::string& path);
+
+} // namespace trace
+
+namespace detail {
+/// Accounts one resume of `record` that took `took`; reports it if it was a long poll.
+void end_poll(task_record& record, std::chrono::nanoseconds took);
+/// "file:line" of a source location.
+std::string format_location(const std::source_location& where);
+} // namespace detail
+
+} // namespace rt
