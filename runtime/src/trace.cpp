@@ -152,8 +152,8 @@ task_record::~task_record() {
     try {
         write_line(s,
                    "{\"event\":\"task_end\",\"task_id\":" + std::to_string(record.id) +
-                       ",\"task\":" + json_string(record.name) +
-                       ",\"spawned_at\":" + json_string(detail::format_location(record.spawned_at)) +
+                       ",\"task\":" + json_string(record.name) + ",\"spawned_at\":" +
+                       json_string(detail::format_location(record.spawned_at)) +
                        ",\"polls\":" + std::to_string(record.polls.load()) + ",\"busy_us\":" +
                        std::to_string(record.busy_ns.load() / 1000) + ",\"longest_poll_us\":" +
                        std::to_string(record.longest_poll_ns.load() / 1000) + "}");
