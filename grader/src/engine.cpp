@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -211,22 +212,29 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
         }
         runs.emplace_back(spec, std::move(sr));
     }
+    // Evidence is gathered once per scenario run (oracle, crash scan, parsed stdout); every
+    // check of that scenario reads the same evidence.
+    std::vector<mock_api::oracle> oracles;
+    oracles.reserve(runs.size()); // scenario_evidence refers into it: no reallocation
+    std::vector<std::optional<scenario_evidence>> evidence;
+    for (const auto& [spec, sr] : runs) {
+        oracles.push_back(mock_api::compute_oracle(spec->scene));
+        evidence.push_back(
+            sr.ran ? std::optional(gather_evidence(*spec, sr.outcome, sr.fanout, oracles.back()))
+                   : std::nullopt);
+    }
     for (const auto& check : rb.checks) {
         if (check.what == category::build) {
             continue;
         }
-        for (const auto& [spec, sr] : runs) {
+        for (std::size_t i = 0; i < runs.size(); ++i) {
+            const auto& [spec, sr] = runs[i];
             if (std::find(check.scenarios.begin(), check.scenarios.end(), spec->name) ==
                 check.scenarios.end()) {
                 continue;
             }
-            if (!sr.ran) {
-                result.checks.push_back(not_run(check, spec->name, sr.not_run_reason));
-                continue;
-            }
-            const auto oracle = mock_api::compute_oracle(spec->scene);
-            result.checks.push_back(
-                evaluate(check, gather_evidence(*spec, sr.outcome, sr.fanout, oracle)));
+            result.checks.push_back(evidence[i] ? evaluate(check, *evidence[i])
+                                                : not_run(check, spec->name, sr.not_run_reason));
         }
     }
     for (auto& [spec, sr] : runs) {
