@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cerrno>
+#include <stdexcept>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <system_error>
@@ -45,12 +46,16 @@ reactor::timer_id reactor::make_timer_id(clock::time_point deadline) noexcept {
     return timer_id{deadline, next_seq_.fetch_add(1, std::memory_order_relaxed)};
 }
 
+bool reactor::arm_locked(timer_id id, std::function<void()> on_fire) {
+    auto it = timers_.emplace(id, std::move(on_fire)).first;
+    return it == timers_.begin();
+}
+
 void reactor::arm(timer_id id, std::function<void()> on_fire) {
     bool earliest = false;
     {
         std::lock_guard lock(mutex_);
-        auto it = timers_.emplace(id, std::move(on_fire)).first;
-        earliest = it == timers_.begin();
+        earliest = arm_locked(id, std::move(on_fire));
     }
     // The poller may be sleeping until a later deadline; make it recompute its timeout.
     if (earliest) {
@@ -108,11 +113,22 @@ void reactor::poll(std::optional<clock::duration> max_wait) {
     if (n < 0 && errno != EINTR) {
         throw_errno("epoll_wait");
     }
+    std::vector<std::function<void(fd_event)>> ready;
     for (int i = 0; i < n; ++i) {
-        if (events[static_cast<std::size_t>(i)].data.fd == wake_fd_) {
+        const epoll_event& ev = events[static_cast<std::size_t>(i)];
+        if (ev.data.fd == wake_fd_) {
             std::uint64_t count = 0;
             // Drain the counter so the eventfd is not readable until the next wake().
             [[maybe_unused]] auto r = ::read(wake_fd_, &count, sizeof count);
+        } else {
+            std::lock_guard lock(mutex_);
+            collect_ready_locked(ev.data.fd, ev.events, ready);
+        }
+    }
+    // Callbacks run unlocked: they schedule coroutines, which may watch again at once.
+    for (auto& on_event : ready) {
+        if (on_event) {
+            on_event(fd_event::ready);
         }
     }
     fire_due_timers();
@@ -138,6 +154,127 @@ void reactor::fire_due_timers() {
     for (auto& fire : due) {
         fire();
     }
+}
+
+reactor::watch_id reactor::make_watch_id() noexcept {
+    return next_watch_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void reactor::watch(watch_id id,
+                    int fd,
+                    fd_interest interest,
+                    std::optional<clock::time_point> deadline,
+                    std::function<void(fd_event)> on_event) {
+    bool earliest = false;
+    {
+        std::lock_guard lock(mutex_);
+        fd_slot& slot = fds_[fd];
+        watch_id& owner = interest == fd_interest::readable ? slot.reader : slot.writer;
+        if (owner != 0) {
+            throw std::logic_error("rt::reactor::watch: fd already has a watch for this interest");
+        }
+        owner = id;
+        try {
+            update_epoll_locked(fd);
+        } catch (...) {
+            owner = 0;
+            if (slot.reader == 0 && slot.writer == 0 && !slot.registered) {
+                fds_.erase(fd);
+            }
+            throw;
+        }
+        fd_watch& w = watches_[id];
+        w = fd_watch{fd, interest, std::nullopt, std::move(on_event)};
+        if (deadline) {
+            w.timer = make_timer_id(*deadline);
+            earliest = arm_locked(*w.timer, [this, id] { expire_watch(id); });
+        }
+    }
+    if (earliest) {
+        wake();
+    }
+}
+
+bool reactor::unwatch(watch_id id) {
+    std::function<void(fd_event)> dropped; // destroyed outside the lock
+    std::lock_guard lock(mutex_);
+    dropped = take_watch_locked(id);
+    return static_cast<bool>(dropped);
+}
+
+std::size_t reactor::pending_watches() const {
+    std::lock_guard lock(mutex_);
+    return watches_.size();
+}
+
+// Removes watch `id`, its timer and its epoll interest; returns its callback (empty if absent).
+std::function<void(reactor::fd_event)> reactor::take_watch_locked(watch_id id) {
+    auto it = watches_.find(id);
+    if (it == watches_.end()) {
+        return {};
+    }
+    fd_watch w = std::move(it->second);
+    watches_.erase(it);
+    if (w.timer) {
+        timers_.erase(*w.timer);
+    }
+    fd_slot& slot = fds_[w.fd];
+    (w.interest == fd_interest::readable ? slot.reader : slot.writer) = 0;
+    update_epoll_locked(w.fd);
+    return std::move(w.on_event);
+}
+
+// Makes the epoll set match fds_[fd]: added, modified, or removed when no watch is left.
+void reactor::update_epoll_locked(int fd) {
+    fd_slot& slot = fds_[fd];
+    if (slot.reader == 0 && slot.writer == 0) {
+        if (slot.registered) {
+            // Fails harmlessly if the fd was already closed (close() removed it from the set).
+            ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
+        }
+        fds_.erase(fd);
+        return;
+    }
+    epoll_event ev{};
+    ev.events = (slot.reader != 0 ? EPOLLIN | EPOLLRDHUP : 0u) | (slot.writer != 0 ? EPOLLOUT : 0u);
+    ev.data.fd = fd;
+    if (::epoll_ctl(epoll_fd_, slot.registered ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, fd, &ev) < 0) {
+        throw_errno("epoll_ctl");
+    }
+    slot.registered = true;
+}
+
+void reactor::collect_ready_locked(int fd,
+                                   std::uint32_t events,
+                                   std::vector<std::function<void(fd_event)>>& ready) {
+    auto it = fds_.find(fd);
+    if (it == fds_.end()) {
+        return; // a stale event: the watch was removed after epoll_wait returned
+    }
+    const std::uint32_t broken = EPOLLHUP | EPOLLERR;
+    watch_id reader = (events & (EPOLLIN | EPOLLRDHUP | broken)) != 0 ? it->second.reader : 0;
+    watch_id writer = (events & (EPOLLOUT | broken)) != 0 ? it->second.writer : 0;
+    // `it` may be invalidated by the first take (the slot is erased when empty).
+    for (watch_id id : {reader, writer}) {
+        if (id != 0) {
+            ready.push_back(take_watch_locked(id));
+        }
+    }
+}
+
+// The deadline timer of watch `id` fired: if the fd did not win, report the time-out.
+void reactor::expire_watch(watch_id id) {
+    std::function<void(fd_event)> on_event;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = watches_.find(id);
+        if (it == watches_.end()) {
+            return;
+        }
+        it->second.timer.reset(); // already removed from timers_ by fire_due_timers
+        on_event = take_watch_locked(id);
+    }
+    on_event(fd_event::timed_out);
 }
 
 } // namespace rt

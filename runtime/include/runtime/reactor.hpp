@@ -9,16 +9,26 @@
 #include <mutex>
 #include <optional>
 #include <tuple>
+#include <unordered_map>
+#include <vector>
 
 namespace rt {
 
-/// Waits for timers and cross-thread wake-ups. One epoll instance holds an eventfd (written by
-/// wake()); timers are kept in an ordered map, and poll() sleeps in epoll_wait until the
-/// earliest deadline. All member functions are thread-safe; poll() is meant to be called by
-/// one thread at a time (the run loop or the dedicated reactor thread).
+/// Waits for timers, file-descriptor readiness and cross-thread wake-ups. One epoll instance
+/// holds an eventfd (written by wake()) and every watched fd; timers are kept in an ordered map,
+/// and poll() sleeps in epoll_wait until the earliest deadline. All member functions are
+/// thread-safe; poll() is meant to be called by one thread at a time (the run loop or the
+/// dedicated reactor thread).
 class reactor {
   public:
     using clock = std::chrono::steady_clock;
+
+    /// What a watch waits for. EPOLLHUP / EPOLLERR count as ready for both.
+    enum class fd_interest { readable, writable };
+    /// How a watch ended: the fd became ready (or hung up / errored), or its deadline passed.
+    enum class fd_event { ready, timed_out };
+    /// Identifies one fd watch (see make_watch_id / watch).
+    using watch_id = std::uint64_t;
 
     /// Identifies an armed timer; ordered by deadline, then by creation order.
     struct timer_id {
@@ -50,6 +60,27 @@ class reactor {
     /// Number of armed timers (for tests and diagnostics).
     std::size_t pending_timers() const;
 
+    /// Reserves an id for an fd watch, so that a caller can store it before the watch can fire
+    /// on another thread. Any thread.
+    watch_id make_watch_id() noexcept;
+    /// One-shot watch: `on_event(ready)` runs once on the polling thread when `fd` is ready for
+    /// `interest`, or `on_event(timed_out)` at `deadline` (if given), unless unwatch(id) wins
+    /// first. At most one reader and one writer watch per fd at a time. Readiness may be
+    /// spurious (a stale event for a reused fd number): callers retry their I/O and watch
+    /// again on EAGAIN. Throws std::system_error if epoll refuses the fd, std::logic_error if
+    /// the fd already has a watch for `interest`. Any thread.
+    void watch(watch_id id,
+               int fd,
+               fd_interest interest,
+               std::optional<clock::time_point> deadline,
+               std::function<void(fd_event)> on_event);
+    /// Removes watch `id` (and its deadline timer). Returns true if it was removed before
+    /// firing, false if it already fired (or never existed). Call before closing the fd.
+    /// Any thread.
+    bool unwatch(watch_id id);
+    /// Number of active fd watches (for tests and diagnostics).
+    std::size_t pending_watches() const;
+
     /// Waits until a timer is due, wake() is called, or `max_wait` elapses (nullopt: no limit
     /// other than the next timer), then runs every due timer callback on the calling thread.
     /// Throws std::system_error if epoll_wait fails for a reason other than EINTR.
@@ -58,14 +89,38 @@ class reactor {
     void wake() noexcept;
 
   private:
+    /// A registered watch; `timer` is its deadline timer, if any.
+    struct fd_watch {
+        int fd = -1;
+        fd_interest interest = fd_interest::readable;
+        std::optional<timer_id> timer;
+        std::function<void(fd_event)> on_event;
+    };
+    /// The (at most) two watches of one fd, and whether the fd is in the epoll set.
+    struct fd_slot {
+        watch_id reader = 0; ///< 0: none
+        watch_id writer = 0;
+        bool registered = false;
+    };
+
     int wait_timeout_ms(std::optional<clock::duration> max_wait) const;
     void fire_due_timers();
+    bool arm_locked(timer_id id, std::function<void()> on_fire);
+    void update_epoll_locked(int fd);
+    std::function<void(fd_event)> take_watch_locked(watch_id id);
+    void expire_watch(watch_id id);
+    void collect_ready_locked(int fd,
+                              std::uint32_t events,
+                              std::vector<std::function<void(fd_event)>>& ready);
 
     int epoll_fd_ = -1;
     int wake_fd_ = -1;
     mutable std::mutex mutex_;
     std::map<timer_id, std::function<void()>> timers_;
     std::atomic<std::uint64_t> next_seq_{0};
+    std::map<watch_id, fd_watch> watches_;
+    std::unordered_map<int, fd_slot> fds_;
+    std::atomic<watch_id> next_watch_{1};
 };
 
 } // namespace rt

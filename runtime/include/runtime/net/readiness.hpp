@@ -1,0 +1,82 @@
+#pragma once
+// wait_readable / wait_writable: suspend the current task until an fd is ready or a deadline.
+
+#include "runtime/reactor.hpp"
+#include "runtime/runtime.hpp"
+#include "runtime/scheduler.hpp"
+
+#include <coroutine>
+#include <optional>
+
+namespace rt::net {
+
+/// Awaitable returned by wait_readable / wait_writable. Registers a one-shot watch with the
+/// current runtime's reactor and suspends; the polling thread schedules the task (it never
+/// resumes it inline). Yields reactor::fd_event::ready (also on hang-up or error: the next
+/// read or write reports what happened) or fd_event::timed_out. If the suspended frame is
+/// destroyed (runtime shutdown), the watch is removed.
+class [[nodiscard]] fd_ready_awaitable {
+  public:
+    fd_ready_awaitable(int fd,
+                       reactor::fd_interest interest,
+                       std::optional<reactor::clock::time_point> deadline) noexcept
+        : fd_(fd), interest_(interest), deadline_(deadline) {}
+    fd_ready_awaitable(const fd_ready_awaitable&) = delete;
+    fd_ready_awaitable& operator=(const fd_ready_awaitable&) = delete;
+    ~fd_ready_awaitable() {
+        if (armed_) {
+            rt_->io().unwatch(id_);
+        }
+    }
+
+    bool await_ready() const noexcept { return false; }
+    /// Throws std::logic_error outside a runtime, std::system_error if epoll refuses the fd.
+    void await_suspend(std::coroutine_handle<> h) {
+        rt_ = &require_current_runtime("rt::net::wait_readable");
+        // Stored before watching: once watched, the task may resume on another thread before
+        // watch() even returns.
+        id_ = rt_->io().make_watch_id();
+        armed_ = true;
+        try {
+            // The waiter records the owning task now, on the parking thread: the polling
+            // thread that fires the watch has no current task.
+            detail::waiter w{h, rt_};
+            rt_->io().watch(id_, fd_, interest_, deadline_, [this, w](reactor::fd_event e) {
+                event_ = e;
+                w.wake(); // the frame may be gone once this returns: no `this` after
+            });
+        } catch (...) {
+            armed_ = false;
+            throw;
+        }
+    }
+    reactor::fd_event await_resume() noexcept {
+        armed_ = false;
+        return event_;
+    }
+
+  private:
+    int fd_;
+    reactor::fd_interest interest_;
+    std::optional<reactor::clock::time_point> deadline_;
+    runtime* rt_ = nullptr;
+    reactor::watch_id id_ = 0;
+    bool armed_ = false;
+    reactor::fd_event event_ = reactor::fd_event::timed_out;
+};
+
+/// Suspends the calling task until `fd` is readable (or hung up / errored) or `deadline`
+/// passes. Runtime threads only.
+inline fd_ready_awaitable
+wait_readable(int fd, std::optional<reactor::clock::time_point> deadline = std::nullopt) noexcept {
+    return fd_ready_awaitable(fd, reactor::fd_interest::readable, deadline);
+}
+
+/// Suspends the calling task until `fd` is writable (or hung up / errored) or `deadline`
+/// passes. Runtime threads only.
+inline fd_ready_awaitable
+wait_writable(int fd, std::optional<reactor::clock::time_point> deadline = std::nullopt) noexcept {
+    return fd_ready_awaitable(fd, reactor::fd_interest::writable, deadline);
+}
+
+} // namespace rt::net
