@@ -477,16 +477,55 @@ build_outcome build_with_shell(const submission& sub,
     return out;
 }
 
+// Single-quotes a word for /bin/sh.
+std::string shell_quote(const std::string& word) {
+    std::string out = "'";
+    for (const char c : word) {
+        out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return out + "'";
+}
+
+// CMake configure + Ninja build of a working copy, against the runtime's CMake package when
+// the grader has one (runtime/README.md): `find_package(takehome_runtime)` then just works.
+// There is no dependency cache for C++: everything is compiled in this build.
 build_outcome build_cpp(const submission& sub, const build_context& ctx) {
-    const std::string toolchain = first_line_of(find_tool("c++"), {"--version"});
+    std::string toolchain = first_line_of(find_tool("c++"), {"--version"}) + "; " +
+                            first_line_of(find_tool("cmake"), {"--version"});
+    std::string configure = "cmake -S . -B _build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo";
+    if (!ctx.runtime_package_dir.empty()) {
+        configure += " -Dtakehome_runtime_DIR=" + shell_quote(ctx.runtime_package_dir.string());
+        toolchain += "; takehome_runtime from " + ctx.runtime_package_dir.string();
+    } else {
+        toolchain += "; no takehome_runtime package";
+    }
     build_outcome out =
-        build_with_shell(sub,
-                         ctx,
-                         "cmake -S . -B _build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2 && "
-                         "cmake --build _build >&2",
-                         toolchain);
+        build_with_shell(sub, ctx, configure + " >&2 && cmake --build _build >&2", toolchain);
     out.language = "cpp";
     if (!out.ok) {
+        auto located = parse_cxx_diagnostics(out.log, out.source_dir);
+        const auto first_error = std::find_if(located.begin(), located.end(), [](const finding& f) {
+            return f.level == severity::error;
+        });
+        if (first_error != located.end()) {
+            out.summary = "build failed: " + first_error->file + ":" +
+                          std::to_string(first_error->line) + ": " + first_error->message;
+            // The located findings explain the failure; the generic one keeps the full log.
+            located.insert(located.end(), out.findings.begin(), out.findings.end());
+            out.findings = std::move(located);
+        }
+        if (ctx.runtime_package_dir.empty() &&
+            out.log.find("takehome_runtime") != std::string::npos) {
+            out.findings.push_back(
+                {"runtime-package-missing",
+                 severity::error,
+                 "CMakeLists.txt",
+                 0,
+                 0,
+                 "the grader has no takehome_runtime package to offer: build the grader's "
+                 "runtime target, install it, or set TG_RUNTIME_DIR",
+                 ""});
+        }
         return out;
     }
     std::vector<fs::path> executables;
@@ -505,10 +544,86 @@ build_outcome build_cpp(const submission& sub, const build_context& ctx) {
         return out;
     }
     out.run_command = {executables.front().string()};
+    out.summary = "built " + executables.front().filename().string() + " in " +
+                  std::to_string(static_cast<int>(out.seconds + 0.5)) + " s";
     return out;
 }
 
 } // namespace
+
+std::vector<finding>
+parse_cxx_diagnostics(const std::string& log, const fs::path& source_dir, std::size_t max) {
+    static const std::regex compiler(
+        R"(^(.+?):(\d{1,9}):(\d{1,9}): (fatal error|error|warning): (.*)$)");
+    static const std::regex cmake(
+        R"(^CMake (Error|Warning)[^:]* at (.+?):(\d{1,9}) \(([^)]*)\):\s*$)");
+    std::error_code ec;
+    const fs::path root = fs::weakly_canonical(source_dir, ec);
+    // A path inside the working copy, relative to it; empty for anything else.
+    const auto relative = [&](const std::string& path) -> std::string {
+        fs::path p(path);
+        if (p.is_relative()) {
+            p = root / p;
+        }
+        const auto rel = fs::weakly_canonical(p, ec).lexically_relative(root);
+        if (ec || rel.empty() || *rel.begin() == ".." || *rel.begin() == "_build") {
+            return {};
+        }
+        return rel.string();
+    };
+    std::vector<finding> errors;
+    std::vector<finding> warnings;
+    std::stringstream lines(log);
+    std::string line;
+    std::smatch m;
+    while (std::getline(lines, line)) {
+        if (line.size() > 4096) {
+            continue; // no diagnostic line is that long; keeps the regex bounded
+        }
+        finding f;
+        if (std::regex_match(line, m, compiler)) {
+            f.file = relative(m[1].str());
+            f.line = std::stoi(m[2].str());
+            f.column = std::stoi(m[3].str());
+            f.level = m[4].str() == "warning" ? severity::warning : severity::error;
+            f.id = f.level == severity::error ? "compile-error" : "compile-warning";
+            f.message = m[5].str();
+        } else if (std::regex_match(line, m, cmake)) {
+            f.file = relative(m[2].str());
+            f.line = std::stoi(m[3].str());
+            f.level = m[1].str() == "Error" ? severity::error : severity::warning;
+            f.id = f.level == severity::error ? "cmake-error" : "cmake-warning";
+            // CMake indents the message on the lines that follow, up to a blank line.
+            std::string message;
+            std::string next;
+            while (std::getline(lines, next) && !next.empty()) {
+                const auto start = next.find_first_not_of(' ');
+                if (start != std::string::npos) {
+                    message += (message.empty() ? "" : " ") + next.substr(start);
+                }
+            }
+            f.message = m[4].str() + ": " +
+                        (message.size() > 300 ? message.substr(0, 300) + "..." : message);
+        } else {
+            continue;
+        }
+        if (f.file.empty()) {
+            continue;
+        }
+        auto& into = f.level == severity::error ? errors : warnings;
+        const bool duplicate = std::any_of(into.begin(), into.end(), [&](const finding& g) {
+            return g.file == f.file && g.line == f.line && g.message == f.message;
+        });
+        if (!duplicate) {
+            into.push_back(std::move(f));
+        }
+    }
+    errors.insert(errors.end(), warnings.begin(), warnings.end());
+    if (errors.size() > max) {
+        errors.resize(max);
+    }
+    return errors;
+}
 
 std::vector<std::string> available_crate_versions(const std::string& crate,
                                                   const fs::path& registry) {

@@ -5,6 +5,7 @@
 #include "grader/checks.hpp"
 #include "grader/submission.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <optional>
@@ -90,6 +91,7 @@ scenario_result run_one(const scenario_spec& spec,
     const fs::path run_dir = work / "runs" / spec.name;
     fs::create_directories(run_dir / "home");
     fs::create_directories(run_dir / "tmp");
+    fs::create_directories(run_dir / "evidence");
     fs::path scenario_file = spec.file;
     if (scenario_file.empty()) {
         scenario_file = run_dir / "scenario.yaml";
@@ -124,6 +126,15 @@ scenario_result run_one(const scenario_spec& spec,
         sr.ran = false;
         sr.not_run_reason = std::string("the mock's journal is unreadable: ") + e.what();
     }
+    std::error_code listing; // the candidate may have removed the directory
+    for (const auto& entry : fs::directory_iterator(run_dir / "evidence", listing)) {
+        std::error_code ec;
+        const auto bytes = entry.is_regular_file(ec) ? entry.file_size(ec) : 0;
+        sr.evidence_files.emplace_back(entry.path().filename().string(), ec ? 0 : bytes);
+    }
+    std::sort(sr.evidence_files.begin(), sr.evidence_files.end());
+    sr.runtime_trace =
+        read_runtime_trace(run_dir / "evidence" / runtime_trace_file, build.source_dir);
     sr.overhead_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() -
         sr.outcome.wall_s;
@@ -140,7 +151,8 @@ std::map<std::string, std::string> candidate_environment(const fs::path& run_dir
     return {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
             {"HOME", (run_dir / "home").string()},
             {"TMPDIR", (run_dir / "tmp").string()},
-            {"LANG", "C.UTF-8"}};
+            {"LANG", "C.UTF-8"},
+            {"RT_TRACE_FILE", (run_dir / "evidence" / runtime_trace_file).string()}};
 }
 
 common::result<grade_result> grade(const rubric& rb, const grade_options& options) {
@@ -172,6 +184,7 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
     bctx.work_dir = work / "build";
     bctx.cache_dir = options.cache_dir;
     bctx.supervisor_exe = options.supervisor_exe;
+    bctx.runtime_package_dir = options.runtime_package_dir;
     bctx.timeout_s =
         rb.profile_for(sub.value().from_manifest ? "other" : sub.value().language).timeout_s;
     bctx.limits = limits_of(rb);

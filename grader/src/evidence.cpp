@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <csignal>
+#include <fstream>
 #include <map>
 #include <queue>
 #include <regex>
@@ -280,6 +281,103 @@ parsed_stdout parse_report(const std::string& stdout_text) {
         out.report = json::parse(stdout_text);
     } catch (const json::parse_error& e) {
         out.error = e.what();
+    }
+    return out;
+}
+
+json runtime_trace_evidence::to_json() const {
+    json polls = json::array();
+    for (const auto& p : long_polls) {
+        polls.push_back({{"task", p.task},
+                         {"spawned_at", p.spawned_at},
+                         {"thread", p.thread},
+                         {"duration_ms", std::round(p.duration_ms * 1000) / 1000}});
+    }
+    return {{"present", present},
+            {"tasks_ended", tasks_ended},
+            {"long_polls_total", long_polls_total},
+            {"long_polls", polls},
+            {"unreadable_lines", unreadable_lines},
+            {"truncated", truncated}};
+}
+
+runtime_trace_evidence read_runtime_trace(const std::filesystem::path& file,
+                                          const std::filesystem::path& source_dir,
+                                          std::size_t cap_bytes,
+                                          std::size_t keep) {
+    runtime_trace_evidence out;
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        return out;
+    }
+    out.present = true;
+    const std::string root = source_dir.empty() ? "" : (source_dir / "").string();
+    const auto relative = [&](std::string site) {
+        if (!root.empty() && site.rfind(root, 0) == 0) {
+            site.erase(0, root.size());
+        }
+        return site;
+    };
+    std::string text(cap_bytes, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(cap_bytes));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    out.truncated = in.peek() != std::char_traits<char>::eof();
+    if (out.truncated) {
+        text.resize(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n'));
+    }
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        const std::string line = text.substr(start, end - start);
+        start = end + 1;
+        if (line.empty()) {
+            continue;
+        }
+        // The runtime's lines are flat and short; anything else is not parsed at all, which
+        // keeps a hostile line from recursing deep in the parser.
+        if (line.size() > 64 * 1024 || nesting_depth(line) > 4) {
+            ++out.unreadable_lines;
+            continue;
+        }
+        const auto doc = json::parse(line, nullptr, false);
+        if (!doc.is_object()) {
+            ++out.unreadable_lines;
+            continue;
+        }
+        const auto event = doc.find("event");
+        if (event == doc.end() || !event->is_string()) {
+            ++out.unreadable_lines;
+            continue;
+        }
+        const auto text_of = [&](const char* key) {
+            const auto it = doc.find(key);
+            return it != doc.end() && it->is_string() ? it->get<std::string>() : std::string();
+        };
+        if (*event == "task_end") {
+            ++out.tasks_ended;
+        } else if (*event == "long_poll") {
+            const auto d = doc.find("duration_us");
+            if (d == doc.end() || !d->is_number()) {
+                ++out.unreadable_lines;
+                continue;
+            }
+            ++out.long_polls_total;
+            out.long_polls.push_back({text_of("task"),
+                                      relative(text_of("spawned_at")),
+                                      text_of("thread"),
+                                      d->get<double>() / 1000.0});
+        } else {
+            ++out.unreadable_lines;
+        }
+    }
+    std::stable_sort(out.long_polls.begin(),
+                     out.long_polls.end(),
+                     [](const auto& a, const auto& b) { return a.duration_ms > b.duration_ms; });
+    if (out.long_polls.size() > keep) {
+        out.long_polls.resize(keep);
     }
     return out;
 }

@@ -35,6 +35,34 @@ fs::path find_mock_exe() {
     return {};
 }
 
+// The runtime's CMake package for C++ submissions: $TG_RUNTIME_DIR, else an install next to
+// the grader (<prefix>/bin/grader -> <prefix>/lib/cmake/takehome_runtime), else this build
+// tree's package, else the configured install prefix. Empty when none has a config file.
+fs::path find_runtime_package() {
+    std::vector<fs::path> candidates;
+    if (const char* dir = std::getenv("TG_RUNTIME_DIR")) {
+        std::error_code ec;
+        if (!fs::exists(fs::path(dir) / "takehome_runtime-config.cmake", ec)) {
+            std::cerr << "grader: TG_RUNTIME_DIR=" << dir
+                      << " has no takehome_runtime-config.cmake; ignoring it\n";
+        }
+        candidates.emplace_back(dir);
+    }
+    const fs::path prefix = self_exe().parent_path().parent_path();
+    for (const char* libdir : {"lib", "lib64", "lib/x86_64-linux-gnu"}) {
+        candidates.push_back(prefix / libdir / "cmake/takehome_runtime");
+    }
+    candidates.emplace_back(TG_RUNTIME_PACKAGE_DIR);
+    candidates.emplace_back(TG_RUNTIME_INSTALLED_DIR);
+    for (const auto& dir : candidates) {
+        std::error_code ec;
+        if (fs::exists(dir / "takehome_runtime-config.cmake", ec)) {
+            return fs::canonical(dir, ec);
+        }
+    }
+    return {};
+}
+
 fs::path default_cache_dir() {
     if (const char* xdg = std::getenv("XDG_CACHE_HOME")) {
         return fs::path(xdg) / "takehome-grader";
@@ -79,6 +107,7 @@ int run_grade(const std::string& rubric_file,
     if (options.cache_dir.empty()) {
         options.cache_dir = default_cache_dir();
     }
+    options.runtime_package_dir = find_runtime_package();
     auto result = grader::grade(rb.value(), options);
     if (!result) {
         std::cerr << "grader: " << result.err().message << "\n";

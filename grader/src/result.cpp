@@ -87,6 +87,14 @@ json grade_result::to_json() const {
         if (s.ran) {
             sj["outcome"] = outcome_json(s.outcome);
             sj["fanout"] = s.fanout.to_json(true);
+            if (s.runtime_trace.present) {
+                sj["runtime_trace"] = s.runtime_trace.to_json();
+            }
+            json files = json::array();
+            for (const auto& [name, bytes] : s.evidence_files) {
+                files.push_back({{"name", name}, {"bytes", bytes}});
+            }
+            sj["evidence_files"] = files;
             sj["overhead_s"] = round2(s.overhead_s * 1000) / 1000;
         } else {
             sj["not_run_reason"] = s.not_run_reason;

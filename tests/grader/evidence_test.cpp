@@ -1,4 +1,5 @@
 #include "grader/evidence.hpp"
+#include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 #include <csignal>
@@ -182,4 +183,47 @@ TEST_CASE("deeply nested JSON on stdout is refused rather than parsed", "[grader
     CHECK(parsed.error == "JSON nested deeper than 32 levels");
     CHECK(grader::parse_report("{\"a\": \"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\"}")
               .report.has_value());
+}
+
+TEST_CASE("the runtime trace keeps the longest polls with spawn sites relative to the source",
+          "[grader][evidence][trace]") {
+    test_support::temp_dir dir;
+    const std::string root = (dir.path() / "work").string();
+    std::string lines;
+    for (int i = 1; i <= 5; ++i) {
+        lines += R"({"event":"long_poll","task_id":)" + std::to_string(i) + R"(,"task":"t)" +
+                 std::to_string(i) + R"(","spawned_at":")" + root +
+                 "/src/main.cpp:" + std::to_string(10 * i) +
+                 R"(","thread":"rt-worker-0","duration_us":)" + std::to_string(i * 11000) +
+                 ",\"at_us\":1}\n";
+    }
+    lines +=
+        R"({"event":"task_end","task_id":1,"task":"t1","spawned_at":"x:1","polls":3,"busy_us":5,"longest_poll_us":5})"
+        "\n";
+    lines += "not json\n";
+    lines += R"({"event":"long_poll","task":"no duration"})"
+             "\n";
+    lines += std::string(40, '[') + "\n";
+    lines += R"({"event":"something_else"})"
+             "\n";
+    const auto file = dir.write("trace.jsonl", lines);
+
+    const auto t = grader::read_runtime_trace(file, root, std::size_t{1} << 20, 3);
+    CHECK(t.present);
+    CHECK_FALSE(t.truncated);
+    CHECK(t.tasks_ended == 1);
+    CHECK(t.long_polls_total == 5);
+    CHECK(t.unreadable_lines == 4);
+    REQUIRE(t.long_polls.size() == 3);
+    CHECK(t.long_polls[0].task == "t5");
+    CHECK(t.long_polls[0].spawned_at == "src/main.cpp:50");
+    CHECK(t.long_polls[0].duration_ms == Approx(55.0));
+    CHECK(t.long_polls[2].task == "t3");
+
+    const auto capped = grader::read_runtime_trace(file, root, 300);
+    CHECK(capped.truncated);
+    CHECK(capped.long_polls_total <= 2);
+    CHECK(capped.unreadable_lines == 0); // a line cut by the cap is not read at all
+
+    CHECK_FALSE(grader::read_runtime_trace(dir.path() / "absent.jsonl", root).present);
 }

@@ -80,3 +80,44 @@ checks:
     CHECK(copy.value().checks[0].scenarios == std::vector<std::string>{"s1"});
     CHECK(copy.value().checks[1].scenarios == std::vector<std::string>{"s1"});
 }
+
+TEST_CASE("C++ build logs become located findings with errors first", "[grader][build]") {
+    temp_dir dir;
+    const auto src = dir.path() / "src";
+    dir.write("src/src/main.cpp", "int main() {}\n");
+    const std::string log =
+        "[1/2] Building CXX object CMakeFiles/app.dir/src/main.cpp.o\n"
+        "In file included from " +
+        src.string() + "/src/main.cpp:1:\n" + src.string() +
+        "/src/main.cpp:7:3: warning: unused variable 'x' [-Wunused-variable]\n" + src.string() +
+        "/src/main.cpp:12:5: error: 'foo' was not declared in this scope\n" + src.string() +
+        "/src/main.cpp:12:5: error: 'foo' was not declared in this scope\n" +
+        "/usr/include/c++/12/bits/stl_vector.h:100:3: error: in a system header\n"
+        "src/other.cpp:3:1: fatal error: missing.hpp: No such file or directory\n"
+        "CMake Error at CMakeLists.txt:4 (find_package):\n"
+        "  Could not find a package configuration file provided by \"nope\"\n"
+        "  with any of the following names:\n"
+        "\n"
+        "ninja: build stopped: subcommand failed.\n";
+    const auto found = grader::parse_cxx_diagnostics(log, src);
+    REQUIRE(found.size() == 4);
+    CHECK(found[0].id == "compile-error");
+    CHECK(found[0].file == "src/main.cpp");
+    CHECK(found[0].line == 12);
+    CHECK(found[0].column == 5);
+    CHECK(found[0].message == "'foo' was not declared in this scope");
+    CHECK(found[1].file == "src/other.cpp");
+    CHECK(found[1].message == "missing.hpp: No such file or directory");
+    CHECK(found[2].id == "cmake-error");
+    CHECK(found[2].file == "CMakeLists.txt");
+    CHECK(found[2].line == 4);
+    CHECK(found[2].message == "find_package: Could not find a package configuration file provided "
+                              "by \"nope\" with any of the following names:");
+    CHECK(found[3].id == "compile-warning");
+    CHECK(found[3].level == grader::severity::warning);
+    CHECK(found[3].line == 7);
+
+    CHECK(grader::parse_cxx_diagnostics(log, src, 2).size() == 2);
+    CHECK(
+        grader::parse_cxx_diagnostics(std::string(100000, 'x') + ":1:1: error: x\n", src).empty());
+}

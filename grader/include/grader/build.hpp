@@ -19,9 +19,10 @@
 namespace grader {
 
 struct build_context {
-    std::filesystem::path work_dir;       ///< this grading's scratch space
-    std::filesystem::path cache_dir;      ///< shared warm dependency builds
-    std::filesystem::path supervisor_exe; ///< the grader binary (for the sandbox)
+    std::filesystem::path work_dir;            ///< this grading's scratch space
+    std::filesystem::path cache_dir;           ///< shared warm dependency builds
+    std::filesystem::path supervisor_exe;      ///< the grader binary (for the sandbox)
+    std::filesystem::path runtime_package_dir; ///< takehome_runtime's CMake package (C++)
     int timeout_s = 600;
     sandbox_limits limits;
 };
@@ -48,6 +49,14 @@ common::result<build_outcome> build_submission(const submission& sub, const buil
 /// Versions of a crate in Debian's registry directory ("0.11.13"), newest last.
 std::vector<std::string> available_crate_versions(const std::string& crate,
                                                   const std::filesystem::path& registry);
+
+/// Located findings from a CMake + GCC/Clang build log: compiler errors and warnings
+/// ("src/main.cpp:12:5: error: ...") and CMake errors ("CMake Error at CMakeLists.txt:7
+/// (find_package): ..."), with paths made relative to `source_dir` (diagnostics outside it,
+/// e.g. in system headers, are dropped). Errors first, at most `max` of them.
+std::vector<finding> parse_cxx_diagnostics(const std::string& log,
+                                           const std::filesystem::path& source_dir,
+                                           std::size_t max = 20);
 
 /// Where Debian's librust-*-dev packages install crate sources.
 inline const std::filesystem::path debian_registry = "/usr/share/cargo/registry";

@@ -8,6 +8,7 @@
 #include "mock_api/oracle.hpp"
 #include "mock_api/scenario.hpp"
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -52,6 +53,37 @@ fanout_evidence analyse_fanout(const mock_api::journal_snapshot& journal,
 /// Crashes seen in a run: panics (with file:line), unwrap/expect, uncaught C++ exceptions,
 /// aborts and other fatal signals. A run killed at its deadline is not a crash.
 std::vector<finding> analyse_crash(const sandbox_outcome& run);
+
+/// One resume longer than the runtime's long-poll threshold (a blocking call or CPU hog inside
+/// async code), as the C++ runtime reported it.
+struct long_poll {
+    std::string task;
+    std::string spawned_at; ///< "src/main.cpp:42"
+    std::string thread;     ///< "rt-worker-1"
+    double duration_ms = 0;
+};
+
+/// What a C++ submission's runtime wrote to RT_TRACE_FILE (runtime/README.md,
+/// Instrumentation). Written by the candidate's process, so it is evidence the candidate could
+/// forge: a checks may use it to find blocking calls, never to excuse one.
+struct runtime_trace_evidence {
+    bool present = false;        ///< the file exists (the submission used the runtime)
+    std::size_t tasks_ended = 0; ///< task_end events
+    std::size_t long_polls_total = 0;
+    std::vector<long_poll> long_polls; ///< the longest first, at most `keep`
+    std::size_t unreadable_lines = 0;  ///< not JSON, or not a known event
+    bool truncated = false;            ///< larger than the read cap; the rest was not read
+
+    nlohmann::json to_json() const;
+};
+
+/// Reads a runtime trace file (JSON lines), reading at most `cap_bytes` and keeping the
+/// `keep` longest polls. Spawn sites under `source_dir` (the build's working copy) are made
+/// relative to it, like every other finding. A missing file is `present == false`.
+runtime_trace_evidence read_runtime_trace(const std::filesystem::path& file,
+                                          const std::filesystem::path& source_dir,
+                                          std::size_t cap_bytes = std::size_t{4} << 20,
+                                          std::size_t keep = 50);
 
 /// The run's stdout parsed as JSON, or the parse error.
 struct parsed_stdout {

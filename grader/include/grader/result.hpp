@@ -38,6 +38,10 @@ struct scenario_result {
     std::string not_run_reason;
     sandbox_outcome outcome;
     fanout_evidence fanout;
+    runtime_trace_evidence runtime_trace; ///< RT_TRACE_FILE, when the submission used the runtime
+    /// Files the run left in its evidence directory (name, bytes): the runtime trace today,
+    /// probes' logs later.
+    std::vector<std::pair<std::string, std::uintmax_t>> evidence_files;
     std::string run_dir;   ///< kept only with --keep-workdir
     double overhead_s = 0; ///< sandbox + mock + analysis beyond the candidate's own wall time
 };
