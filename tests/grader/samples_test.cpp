@@ -1,5 +1,6 @@
 // The bundled samples graded through the real binary must get the verdicts in their
-// expected.yaml (format: submissions/README.md). These build Rust with cargo.
+// expected.yaml (format: submissions/README.md). These build Rust with cargo, or C++ with CMake
+// against the runtime package.
 
 #include "grader_cli.hpp"
 
@@ -22,7 +23,9 @@ void expect_verdict(const std::string& sample) {
     const bool passed = expected["passed"].as<bool>();
     CHECK(g.result["passed"] == passed);
     CHECK(g.run.exit_code == (passed ? 0 : 1));
-    CHECK(g.result["submission"]["toolchain"].get<std::string>().rfind("rustc ", 0) == 0);
+    const std::string toolchain = g.result["submission"]["toolchain"];
+    const bool rust = sample.rfind("rust/", 0) == 0;
+    CHECK(toolchain.rfind(rust ? "rustc " : "c++ ", 0) == 0);
 
     std::set<std::string> want_failing;
     for (const auto& id : expected["failing"]) {
@@ -72,4 +75,8 @@ TEST_CASE("the sequential Rust submission fails concurrency and only what it can
 TEST_CASE("the unwrap-crash Rust submission fails crash and errors with the panic's line",
           "[grader][samples][e2e][cargo]") {
     expect_verdict("rust/unwrap-crash");
+}
+
+TEST_CASE("the reference C++ submission gets full marks", "[grader][samples][e2e][cxx]") {
+    expect_verdict("cpp/reference");
 }
