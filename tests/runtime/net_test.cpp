@@ -1,5 +1,4 @@
-#include "mock_api/scenario.hpp"
-#include "mock_api/server.hpp"
+#include "../mock_api/server_fixture.hpp"
 #include "runtime/block_on.hpp"
 #include "runtime/join_all.hpp"
 #include "runtime/multi_thread_runtime.hpp"
@@ -51,17 +50,7 @@ faults:
     - {ids: [9], kind: rate_limit, attempts: 1, retry_after_s: 1}
 )";
 
-/// A started mock_api server on 127.0.0.1, port 0.
-struct mock_server {
-    explicit mock_server(const std::string& yaml)
-        : srv(mock_api::parse_scenario(yaml, "net-faults").value()) {
-        auto bound = srv.start();
-        REQUIRE(bound.ok());
-        url = bound.value().url;
-    }
-    mock_api::server srv;
-    std::string url;
-};
+using mock_server = test_support::running_server;
 
 http_result fetch(const std::string& url, std::chrono::milliseconds timeout = 2000ms) {
     rt::net::http_client client;
@@ -145,7 +134,7 @@ TEST_CASE("parse_url accepts ipv4 and localhost urls and rejects the rest", "[ru
 
 TEST_CASE("http client gets a 200 with the body", "[runtime][net]") {
     mock_server m(fault_scenario);
-    auto r = fetch(m.url + "/jobs/1");
+    auto r = fetch(m.address().url + "/jobs/1");
     REQUIRE(r.ok());
     CHECK(r.response().status == 200);
     CHECK(r.response().body.find("\"owner\"") != std::string::npos);
@@ -154,7 +143,7 @@ TEST_CASE("http client gets a 200 with the body", "[runtime][net]") {
 
 TEST_CASE("http client delivers an error status as a response", "[runtime][net]") {
     mock_server m(fault_scenario);
-    auto r = fetch(m.url + "/jobs/2");
+    auto r = fetch(m.address().url + "/jobs/2");
     REQUIRE(r.ok());
     CHECK(r.response().status == 503);
     CHECK(r.response().body.find("injected status 503") != std::string::npos);
@@ -162,7 +151,7 @@ TEST_CASE("http client delivers an error status as a response", "[runtime][net]"
 
 TEST_CASE("http client delivers a malformed json body as a 200", "[runtime][net]") {
     mock_server m(fault_scenario);
-    auto r = fetch(m.url + "/jobs/3");
+    auto r = fetch(m.address().url + "/jobs/3");
     REQUIRE(r.ok());
     CHECK(r.response().status == 200);
     CHECK(r.response().body.find(",,}") != std::string::npos);
@@ -170,7 +159,7 @@ TEST_CASE("http client delivers a malformed json body as a 200", "[runtime][net]
 
 TEST_CASE("http client reports a truncated body as closed", "[runtime][net]") {
     mock_server m(fault_scenario);
-    auto r = fetch(m.url + "/jobs/4");
+    auto r = fetch(m.address().url + "/jobs/4");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == http_error_kind::closed);
     CHECK(r.error().message.find("/jobs/4") != std::string::npos);
@@ -178,14 +167,14 @@ TEST_CASE("http client reports a truncated body as closed", "[runtime][net]") {
 
 TEST_CASE("http client reports an empty reply as closed", "[runtime][net]") {
     mock_server m(fault_scenario);
-    auto r = fetch(m.url + "/jobs/5");
+    auto r = fetch(m.address().url + "/jobs/5");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == http_error_kind::closed);
 }
 
 TEST_CASE("http client reports a tcp reset as reset", "[runtime][net]") {
     mock_server m(fault_scenario);
-    auto r = fetch(m.url + "/jobs/6");
+    auto r = fetch(m.address().url + "/jobs/6");
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == http_error_kind::reset);
 }
@@ -193,7 +182,7 @@ TEST_CASE("http client reports a tcp reset as reset", "[runtime][net]") {
 TEST_CASE("http client times out a hanging request within its timeout", "[runtime][net]") {
     mock_server m(fault_scenario);
     auto start = std::chrono::steady_clock::now();
-    auto r = fetch(m.url + "/jobs/7", 300ms);
+    auto r = fetch(m.address().url + "/jobs/7", 300ms);
     auto took = std::chrono::steady_clock::now() - start;
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().kind == http_error_kind::timeout);
@@ -203,7 +192,7 @@ TEST_CASE("http client times out a hanging request within its timeout", "[runtim
 
 TEST_CASE("http client assembles a dripped body", "[runtime][net]") {
     mock_server m(fault_scenario);
-    auto dripped = fetch(m.url + "/jobs/8");
+    auto dripped = fetch(m.address().url + "/jobs/8");
     REQUIRE(dripped.ok());
     CHECK(dripped.response().status == 200);
     CHECK(dripped.response().body.find("\"hal\"") != std::string::npos);
@@ -212,7 +201,7 @@ TEST_CASE("http client assembles a dripped body", "[runtime][net]") {
 
 TEST_CASE("http client shows 429 with its retry-after header", "[runtime][net]") {
     mock_server m(fault_scenario);
-    auto r = fetch(m.url + "/jobs/9");
+    auto r = fetch(m.address().url + "/jobs/9");
     REQUIRE(r.ok());
     CHECK(r.response().status == 429);
     CHECK(r.response().header("Retry-After") == std::optional<std::string>("1"));
@@ -223,8 +212,8 @@ TEST_CASE("http client reports a refused connection as connect", "[runtime][net]
     std::string url;
     {
         mock_server m(fault_scenario);
-        url = m.url;
-        m.srv.stop();
+        url = m.address().url;
+        m.server().stop();
     }
     auto r = fetch(url + "/jobs/1");
     REQUIRE_FALSE(r.ok());
@@ -234,12 +223,12 @@ TEST_CASE("http client reports a refused connection as connect", "[runtime][net]
 TEST_CASE("http client reuses a keep-alive connection", "[runtime][net]") {
     mock_server m(fault_scenario);
     rt::net::http_client client;
-    auto results = rt::block_on(fetch_twice(client, m.url + "/jobs/1"));
+    auto results = rt::block_on(fetch_twice(client, m.address().url + "/jobs/1"));
     REQUIRE(results.size() == 2);
     REQUIRE(results[0].ok());
     REQUIRE(results[1].ok());
     CHECK(client.idle_connections() == 1);
-    auto journal = m.srv.journal();
+    auto journal = m.server().journal();
     REQUIRE(journal.entries.size() == 2);
     CHECK(journal.entries[0].connection == journal.entries[1].connection);
     CHECK(journal.connections_accepted == 1);
@@ -248,7 +237,7 @@ TEST_CASE("http client reuses a keep-alive connection", "[runtime][net]") {
 TEST_CASE("http client drops a connection after an error", "[runtime][net]") {
     mock_server m(fault_scenario);
     rt::net::http_client client;
-    auto r = rt::block_on(client.get(m.url + "/jobs/7", 100ms));
+    auto r = rt::block_on(client.get(m.address().url + "/jobs/7", 100ms));
     CHECK_FALSE(r.ok());
     CHECK(client.idle_connections() == 0);
 }
@@ -263,7 +252,7 @@ latency:
     rt::net::http_client client;
     std::vector<rt::task<http_result>> gets;
     for (int i = 0; i < 100; ++i) {
-        gets.push_back(fetch_one(client, m.url + "/jobs"));
+        gets.push_back(fetch_one(client, m.address().url + "/jobs"));
     }
     rt::multi_thread_runtime runtime(4);
     auto start = std::chrono::steady_clock::now();
@@ -278,7 +267,7 @@ latency:
     auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                       std::chrono::steady_clock::now().time_since_epoch())
                       .count();
-    CHECK(mock_api::peak_in_flight(m.srv.journal().entries, now_us) > 1);
+    CHECK(mock_api::peak_in_flight(m.server().journal().entries, now_us) > 1);
 }
 
 namespace {
@@ -353,7 +342,7 @@ TEST_CASE("http client reports an invalid url as a value", "[runtime][net]") {
 TEST_CASE("http client request may outlive its client", "[runtime][net]") {
     mock_server m(fault_scenario);
     auto client = std::make_unique<rt::net::http_client>();
-    auto request = client->get(m.url + "/jobs/1", 2000ms);
+    auto request = client->get(m.address().url + "/jobs/1", 2000ms);
     client.reset();
     auto r = rt::block_on(std::move(request));
     REQUIRE(r.ok());
