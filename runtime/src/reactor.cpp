@@ -107,7 +107,7 @@ int reactor::wait_timeout_ms(std::optional<clock::duration> max_wait) const {
 }
 
 void reactor::poll(std::optional<clock::duration> max_wait) {
-    std::array<epoll_event, 8> events{};
+    std::array<epoll_event, 128> events{}; // a fan-out's answers arrive in bursts
     int n = ::epoll_wait(
         epoll_fd_, events.data(), static_cast<int>(events.size()), wait_timeout_ms(max_wait));
     if (n < 0 && errno != EINTR) {

@@ -14,21 +14,26 @@ namespace rt {
 
 namespace {
 thread_local runtime* current = nullptr;
-// The task whose code this thread runs now (holding it keeps its record alive).
-thread_local task_ref running_task;
+// The task whose code this thread runs now. Not owning: run_one's step holds the record for
+// the whole resume, so no reference count is touched per resume.
+thread_local task_record* running_task = nullptr;
 std::atomic<std::uint64_t> next_task_id{1};
 } // namespace
 
-task_ref detail::current_task() noexcept { return running_task; }
+task_ref detail::current_task() noexcept {
+    return running_task != nullptr ? running_task->shared_from_this() : nullptr;
+}
 
-void detail::run_one(step s) {
-    task_ref previous = std::exchange(running_task, s.owner);
-    const auto started = std::chrono::steady_clock::now();
+std::chrono::steady_clock::time_point
+detail::run_one(step s, std::chrono::steady_clock::time_point started) {
+    task_record* previous = std::exchange(running_task, s.owner.get());
     resume_with_trampoline(s.handle);
-    if (s.owner) {
-        end_poll(*s.owner, std::chrono::steady_clock::now() - started);
+    auto ended = std::chrono::steady_clock::now();
+    if (s.owner && end_poll(*s.owner, ended - started)) {
+        ended = std::chrono::steady_clock::now(); // the report's own time is nobody's poll
     }
-    running_task = std::move(previous);
+    running_task = previous;
+    return ended;
 }
 
 runtime* current_runtime() noexcept { return current; }
@@ -57,10 +62,10 @@ detail::root_promise::~root_promise() {
 
 std::size_t runtime::live_tasks() const {
     std::lock_guard lock(roots_mutex_);
-    return roots_.size();
+    return root_count_;
 }
 
-void runtime::adopt(detail::root_task root, std::string name, std::source_location location) {
+task_ref runtime::adopt(detail::root_task root, std::string name, std::source_location location) {
     auto& promise = root.handle.promise();
     promise.owner_ = this;
     promise.record_ = std::make_shared<task_record>();
@@ -69,14 +74,26 @@ void runtime::adopt(detail::root_task root, std::string name, std::source_locati
     promise.record_->spawned_at = location;
     {
         std::lock_guard lock(roots_mutex_);
-        roots_.insert(&promise);
+        promise.next_ = roots_;
+        if (roots_ != nullptr) {
+            roots_->prev_ = &promise;
+        }
+        roots_ = &promise;
+        ++root_count_;
     }
-    schedule(root.handle, promise.record_);
+    task_ref record = promise.record_;
+    schedule(root.handle, promise.record_); // from here the task may run, finish and be freed
+    return record;
 }
 
 void runtime::forget(detail::root_promise* root) noexcept {
     std::lock_guard lock(roots_mutex_);
-    roots_.erase(root);
+    (root->prev_ != nullptr ? root->prev_->next_ : roots_) = root->next_;
+    if (root->next_ != nullptr) {
+        root->next_->prev_ = root->prev_;
+    }
+    root->prev_ = root->next_ = nullptr;
+    --root_count_;
 }
 
 void runtime::shutdown() noexcept {
@@ -85,8 +102,11 @@ void runtime::shutdown() noexcept {
     std::vector<detail::root_promise*> roots;
     {
         std::lock_guard lock(roots_mutex_);
-        roots.assign(roots_.begin(), roots_.end());
-        roots_.clear();
+        for (auto* r = roots_; r != nullptr; r = r->next_) {
+            roots.push_back(r);
+        }
+        roots_ = nullptr;
+        root_count_ = 0;
     }
     for (auto* root : roots) {
         root->owner_ = nullptr; // already unregistered above

@@ -114,7 +114,7 @@ std::string detail::format_location(const std::source_location& where) {
     return std::string(where.file_name()) + ":" + std::to_string(where.line());
 }
 
-void detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
+bool detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
     record.polls.fetch_add(1, std::memory_order_relaxed);
     record.busy_ns.fetch_add(took.count(), std::memory_order_relaxed);
     auto longest = record.longest_poll_ns.load(std::memory_order_relaxed);
@@ -122,7 +122,7 @@ void detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
                                          longest, took.count(), std::memory_order_relaxed)) {
     }
     if (took <= trace::long_poll_threshold()) {
-        return;
+        return false;
     }
     const long_poll report{
         record.id, record.name, format_location(record.spawned_at), thread_name(), took};
@@ -137,6 +137,7 @@ void detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
                    json_string(report.spawned_at) + ",\"thread\":" + json_string(report.thread) +
                    ",\"duration_us\":" + std::to_string(micros(took)) +
                    ",\"at_us\":" + std::to_string(now_us()) + "}");
+    return true;
 }
 
 task_record::~task_record() {

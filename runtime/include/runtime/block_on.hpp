@@ -35,14 +35,16 @@ class current_thread_runtime final : public runtime {
         auto s = std::make_shared<detail::slot<T>>();
         adopt(detail::run_root(s, std::move(t)), "block_on", loc);
         run_until([&] { return s->is_complete(); });
-        return detail::unwrap<T>(s->wait_blocking(), "rt: block_on task was destroyed");
+        return detail::unwrap<T>(s->take(), "rt: block_on task was destroyed");
     }
 
   private:
     void enter_check() const;
     /// The run loop: resume ready tasks; when none, wait in the reactor for a timer or wake.
     void run_until(const std::function<bool()>& done);
-    detail::step pop();
+
+    /// Steps run between two looks at the reactor under load (tokio uses 61 too).
+    static constexpr std::size_t reactor_interval = 61;
 
     std::mutex mutex_;
     std::deque<detail::step> ready_;

@@ -27,7 +27,7 @@ class multi_thread_runtime final : public runtime {
     explicit multi_thread_runtime(std::size_t workers = std::thread::hardware_concurrency());
     ~multi_thread_runtime() override;
 
-    /// Thread-safe; wakes one idle worker.
+    /// Thread-safe; wakes one idle worker if there is one (busy ones find it in the queue).
     using scheduler::schedule;
     void schedule(std::coroutine_handle<> h, task_ref owner) override;
     /// Number of worker threads.
@@ -40,8 +40,11 @@ class multi_thread_runtime final : public runtime {
     T block_on(task<T> t, std::source_location loc = std::source_location::current()) {
         enter_check();
         auto s = std::make_shared<detail::slot<T>>();
+        auto done = std::make_shared<detail::completion_signal>();
+        s->notify_on_completion(done);
         adopt(detail::run_root(s, std::move(t)), "block_on", loc);
-        return detail::unwrap<T>(s->wait_blocking(), "rt: block_on task was destroyed");
+        done->wait();
+        return detail::unwrap<T>(s->take(), "rt: block_on task was destroyed");
     }
 
   private:
@@ -54,7 +57,8 @@ class multi_thread_runtime final : public runtime {
     std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<detail::step> ready_;
-    bool stopping_ = false; // guarded by mutex_
+    bool stopping_ = false;        // guarded by mutex_
+    std::size_t idle_workers_ = 0; // workers waiting on cv_; guarded by mutex_
     std::atomic<bool> reactor_stopping_{false};
     std::vector<std::thread> workers_;
     std::thread reactor_thread_;

@@ -1,6 +1,7 @@
 #pragma once
 // scheduler: "resume this coroutine later", the one thing every executor provides.
 
+#include <chrono>
 #include <coroutine>
 #include <memory>
 
@@ -43,7 +44,13 @@ struct step {
 /// a resume longer than the long-poll threshold (trace.hpp). It also runs the trampoline that
 /// task-to-task transfers go through (detail/trampoline.hpp), so a coroutine must never be
 /// resumed any other way. Runs on the executor's thread.
-void run_one(step s);
+///
+/// `started` is when this resume began: a loop passes the time_point the previous run_one
+/// returned while it keeps running steps back to back (one clock read per resume, not two),
+/// and a fresh `steady_clock::now()` after it waited for work (never a stale one: the wait
+/// would be charged to the task as a long poll). Returns when the resume ended.
+std::chrono::steady_clock::time_point run_one(step s,
+                                              std::chrono::steady_clock::time_point started);
 
 /// A suspended coroutine plus the scheduler that must resume it: what a primitive stores when
 /// it parks an awaiter, so that whoever completes it later can wake it from any thread.

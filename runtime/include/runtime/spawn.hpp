@@ -19,13 +19,13 @@ namespace rt {
 template <class T>
 class [[nodiscard]] join_handle {
   public:
-    join_handle(std::shared_ptr<detail::slot<T>> s, std::string name, std::source_location loc)
-        : slot_(std::move(s)), name_(std::move(name)), location_(loc) {}
+    join_handle(std::shared_ptr<detail::slot<T>> s, task_ref record)
+        : slot_(std::move(s)), record_(std::move(record)) {}
 
     /// Name given to spawn() (may be empty).
-    const std::string& name() const noexcept { return name_; }
+    const std::string& name() const noexcept { return record_->name; }
     /// Where spawn() was called.
-    const std::source_location& location() const noexcept { return location_; }
+    const std::source_location& location() const noexcept { return record_->spawned_at; }
     /// True once the task has finished (value or exception). Any thread.
     bool is_finished() const { return slot_ && slot_->is_complete(); }
     /// Gives up the result; the task keeps running. The handle must not be awaited after this.
@@ -44,14 +44,24 @@ class [[nodiscard]] join_handle {
     }
 
     std::shared_ptr<detail::slot<T>> slot_;
-    std::string name_;
-    std::source_location location_;
+    task_ref record_; ///< name, spawn site, statistics (shared with the task)
 };
 
 namespace detail {
+/// The root coroutine of a spawned task: runs `t` and stores its outcome (value or exception)
+/// in `s`, which join handles and the combinators read.
 template <class T>
 root_task run_root(std::shared_ptr<slot<T>> s, task<T> t) {
-    co_await settle(std::move(s), std::move(t));
+    try {
+        if constexpr (std::is_void_v<T>) {
+            co_await std::move(t);
+            s->set_value({});
+        } else {
+            s->set_value(co_await std::move(t));
+        }
+    } catch (...) {
+        s->set_exception(std::current_exception());
+    }
 }
 } // namespace detail
 
@@ -63,8 +73,8 @@ join_handle<T> spawn_on(runtime& rt,
                         std::string name = {},
                         std::source_location location = std::source_location::current()) {
     auto s = std::make_shared<detail::slot<T>>();
-    rt.adopt(detail::run_root(s, std::move(t)), name, location);
-    return join_handle<T>(std::move(s), std::move(name), location);
+    auto record = rt.adopt(detail::run_root(s, std::move(t)), std::move(name), location);
+    return join_handle<T>(std::move(s), std::move(record));
 }
 
 /// spawn_on(current runtime, ...). Must be called on a runtime thread (inside a task run by

@@ -46,8 +46,10 @@ class timeout_result {
 template <class T, class Rep, class Period>
 task<timeout_result<T>> timeout(std::chrono::duration<Rep, Period> limit, task<T> t) {
     auto s = std::make_shared<detail::slot<T>>();
-    reactor& io = require_current_runtime("rt::timeout").io();
-    spawn(detail::settle(s, std::move(t)), "timeout").detach();
+    runtime& rt = require_current_runtime("rt::timeout");
+    reactor& io = rt.io();
+    // Spawned straight into our slot (no join handle): the timer closes the same slot.
+    rt.adopt(detail::run_root(s, std::move(t)), "timeout", std::source_location::current());
     auto deadline =
         reactor::clock::now() + std::chrono::duration_cast<reactor::clock::duration>(limit);
     auto timer = io.add_timer(deadline, [s] { s->close(); });

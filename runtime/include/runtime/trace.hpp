@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <source_location>
 #include <string>
 
@@ -21,7 +22,7 @@ namespace rt {
 /// atomic: the tail of one resume can overlap the next resume of the same task on another
 /// thread. When the last reference goes (after the task's frame and its last resume), the
 /// destructor writes the task's statistics to the trace file.
-struct task_record {
+struct task_record : std::enable_shared_from_this<task_record> {
     std::uint64_t id = 0;
     std::string name;
     std::source_location spawned_at;
@@ -58,8 +59,9 @@ void set_trace_file(const std::string& path);
 } // namespace trace
 
 namespace detail {
-/// Accounts one resume of `record` that took `took`; reports it if it was a long poll.
-void end_poll(task_record& record, std::chrono::nanoseconds took);
+/// Accounts one resume of `record` that took `took`; reports it if it was a long poll (and
+/// then returns true).
+bool end_poll(task_record& record, std::chrono::nanoseconds took);
 /// "file:line" of a source location.
 std::string format_location(const std::source_location& where);
 } // namespace detail

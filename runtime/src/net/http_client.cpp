@@ -11,6 +11,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <cctype>
 #include <mutex>
+#include <span>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -155,11 +156,18 @@ task<exchange_outcome> read_response(tcp_stream& stream, time_point deadline) {
     beast_http::response_parser<beast_http::string_body> parser;
     parser.eager(true);
     parser.body_limit(max_body_bytes);
+    // Bytes read but not yet consumed by the parser. Reads go straight into its tail, so a
+    // parked request holds only what it received (a fixed buffer in this coroutine frame
+    // would cost every one of 2000 parked requests its full size).
     std::string pending;
-    std::array<char, 16 * 1024> chunk{};
+    constexpr std::size_t read_size = 4096;
     std::size_t received = 0;
     while (!parser.is_done()) {
-        auto got = co_await stream.read_some(chunk, deadline);
+        const std::size_t kept = pending.size();
+        pending.resize(kept + read_size);
+        auto got =
+            co_await stream.read_some(std::span<char>(pending.data() + kept, read_size), deadline);
+        pending.resize(kept + (got ? got.value() : 0));
         if (!got) {
             co_return failed(kind_of(got.failure().code), got.failure().message, received > 0);
         }
@@ -180,7 +188,6 @@ task<exchange_outcome> read_response(tcp_stream& stream, time_point deadline) {
             break;
         }
         received += got.value();
-        pending.append(chunk.data(), got.value());
         if (auto ec = feed(parser, pending)) {
             co_return failed(http_error_kind::malformed, "bad response: " + ec.message(), true);
         }

@@ -28,7 +28,9 @@ struct root_task {
 /// destroy unfinished ones) and the name and spawn site given to spawn().
 struct root_promise {
     runtime* owner_ = nullptr;
-    task_ref record_; ///< name, spawn site and statistics (trace.hpp), set by adopt()
+    task_ref record_;              ///< name, spawn site and statistics (trace.hpp), set by adopt()
+    root_promise* prev_ = nullptr; ///< the runtime's list of live roots (runtime.hpp)
+    root_promise* next_ = nullptr;
 
     root_task get_return_object() noexcept {
         return {std::coroutine_handle<root_promise>::from_promise(*this)};

@@ -19,6 +19,27 @@ namespace rt::detail {
 /// The "completed without a value" state: a dropped sender, a timer that won, ...
 struct closed_t {};
 
+/// What a thread outside the runtime blocks on until a slot completes
+/// (multi_thread_runtime::block_on). Kept out of slot itself: a condition variable in every
+/// slot would cost each spawned task 48 bytes for the one slot per program that needs it.
+struct completion_signal {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool done = false;
+
+    void notify() {
+        {
+            std::lock_guard lock(mutex);
+            done = true;
+        }
+        cv.notify_all();
+    }
+    void wait() {
+        std::unique_lock lock(mutex);
+        cv.wait(lock, [this] { return done; });
+    }
+};
+
 template <class T>
 class slot {
   public:
@@ -38,11 +59,21 @@ class slot {
         std::lock_guard lock(mutex_);
         return state_.index() != 0;
     }
-    /// Blocks the calling (non-runtime) thread until complete, then takes the state.
-    state wait_blocking() {
-        std::unique_lock lock(mutex_);
-        cv_.wait(lock, [this] { return state_.index() != 0; });
-        return take_locked();
+    /// Takes the state (pending if not complete; closed_t if already taken). Any thread.
+    state take() {
+        std::lock_guard lock(mutex_);
+        return state_.index() == 0 ? state() : take_locked();
+    }
+    /// Has `signal` notified when the slot completes (at once if it already has). Any thread.
+    void notify_on_completion(std::shared_ptr<completion_signal> signal) {
+        {
+            std::lock_guard lock(mutex_);
+            if (state_.index() == 0) {
+                signal_ = std::move(signal);
+                return;
+            }
+        }
+        signal->notify();
     }
 
     /// Awaitable yielding the state once complete; a second take sees closed_t. Only one
@@ -85,6 +116,7 @@ class slot {
   private:
     bool complete(state s) {
         waiter w;
+        std::shared_ptr<completion_signal> signal;
         {
             std::lock_guard lock(mutex_);
             if (state_.index() != 0) {
@@ -92,8 +124,11 @@ class slot {
             }
             state_ = std::move(s);
             w = std::exchange(waiter_, {});
+            signal = std::move(signal_);
         }
-        cv_.notify_all();
+        if (signal) {
+            signal->notify();
+        }
         if (w) {
             w.wake();
         }
@@ -102,9 +137,9 @@ class slot {
     state take_locked() { return std::exchange(state_, state(std::in_place_index<3>)); }
 
     mutable std::mutex mutex_;
-    std::condition_variable cv_;
     state state_;
     waiter waiter_;
+    std::shared_ptr<completion_signal> signal_;
 };
 
 /// Turns a completed state into the value, rethrowing a stored exception. A closed state
@@ -119,21 +154,6 @@ T unwrap(typename slot<T>::state&& s, const char* what_closed) {
     }
     if constexpr (!std::is_void_v<T>) {
         return std::move(std::get<1>(s));
-    }
-}
-
-/// Runs `t` and stores its outcome in `s`. The building block of spawn and of the combinators.
-template <class T>
-task<void> settle(std::shared_ptr<slot<T>> s, task<T> t) {
-    try {
-        if constexpr (std::is_void_v<T>) {
-            co_await std::move(t);
-            s->set_value({});
-        } else {
-            s->set_value(co_await std::move(t));
-        }
-    } catch (...) {
-        s->set_exception(std::current_exception());
     }
 }
 
