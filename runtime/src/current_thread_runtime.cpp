@@ -12,11 +12,11 @@ current_thread_runtime::~current_thread_runtime() {
 }
 
 void current_thread_runtime::schedule(std::coroutine_handle<> h, task_ref owner) {
-    {
-        std::lock_guard lock(mutex_);
-        ready_.push_back({h, std::move(owner)});
-    }
+    std::lock_guard lock(mutex_);
+    ready_.push_back({h, std::move(owner)});
     // The loop thread may be parked in epoll_wait; our own thread is by definition awake.
+    // Woken under the lock: once we unlock, the loop may run the step, finish block_on and
+    // destroy the reactor.
     if (current_runtime() != this) {
         io().wake();
     }

@@ -6,10 +6,21 @@
 
 namespace rt {
 
+namespace {
+// The runtime and index of the worker this thread is (if it is one): its schedules go to its
+// own queue.
+thread_local const multi_thread_runtime* worker_of = nullptr;
+thread_local std::size_t worker_index = 0;
+} // namespace
+
 multi_thread_runtime::multi_thread_runtime(std::size_t workers) {
+    const std::size_t n = std::max<std::size_t>(workers, 1);
+    for (std::size_t i = 0; i < n; ++i) {
+        locals_.push_back(std::make_unique<local_queue>());
+    }
     try {
         reactor_thread_ = std::thread([this] { reactor_main(); });
-        for (std::size_t i = 0; i < std::max<std::size_t>(workers, 1); ++i) {
+        for (std::size_t i = 0; i < n; ++i) {
             workers_.emplace_back([this, i] { worker_main(i); });
         }
     } catch (...) {
@@ -21,14 +32,19 @@ multi_thread_runtime::multi_thread_runtime(std::size_t workers) {
 multi_thread_runtime::~multi_thread_runtime() {
     stop_threads();
     shutdown();
+    // Queued handles belonged to the frames shutdown() destroyed; drop them unresumed.
     std::lock_guard lock(mutex_);
-    ready_.clear(); // handles into frames shutdown() destroyed
+    shared_.clear();
+    for (auto& local : locals_) {
+        std::lock_guard local_lock(local->mutex);
+        local->steps.clear();
+    }
 }
 
 void multi_thread_runtime::stop_threads() noexcept {
     {
         std::lock_guard lock(mutex_);
-        stopping_ = true;
+        stopping_.store(true);
     }
     cv_.notify_all();
     for (auto& w : workers_) {
@@ -44,17 +60,91 @@ void multi_thread_runtime::stop_threads() noexcept {
 }
 
 void multi_thread_runtime::schedule(std::coroutine_handle<> h, task_ref owner) {
-    bool someone_idle = false;
-    {
-        std::lock_guard lock(mutex_);
-        ready_.push_back({h, std::move(owner)});
-        someone_idle = idle_workers_ > 0;
+    if (worker_of == this) {
+        {
+            auto& local = *locals_[worker_index];
+            std::lock_guard lock(local.mutex);
+            local.steps.push_back({h, std::move(owner)});
+        }
+        queued_.fetch_add(1);
+        wake_one_if_idle();
+        return;
     }
-    // A busy worker finds the step when it comes back to the queue: waking nobody saves a
-    // futex call per schedule (most of them, under load).
-    if (someone_idle) {
+    // Another thread (reactor, blocking pool, a std::thread): everything under mutex_, the
+    // notification included. Once we unlock, a worker may run the step, finish block_on and
+    // destroy this runtime while we would still be touching it.
+    std::lock_guard lock(mutex_);
+    shared_.push_back({h, std::move(owner)});
+    shared_count_.fetch_add(1);
+    queued_.fetch_add(1);
+    if (idle_workers_.load() > 0) {
         cv_.notify_one();
     }
+}
+
+void multi_thread_runtime::wake_one_if_idle() {
+    // Pairs with worker_main: a worker going to sleep counts itself idle, then checks queued_;
+    // we counted the step in queued_, then check idle_workers_ (both seq_cst). So either it
+    // sees our step and does not sleep, or we see it idle and notify - after taking mutex_,
+    // which it holds until it is waiting, so the notification cannot fall between its check
+    // and its wait. (Only workers come here: the runtime outlives them.)
+    if (idle_workers_.load() > 0) {
+        { std::lock_guard lock(mutex_); }
+        cv_.notify_one();
+    }
+}
+
+detail::step multi_thread_runtime::next_step(std::size_t index) {
+    detail::step s;
+    const auto take_front = [&](std::deque<detail::step>& q) {
+        s = std::move(q.front());
+        q.pop_front();
+        queued_.fetch_sub(1);
+    };
+    {
+        auto& own = *locals_[index];
+        std::lock_guard lock(own.mutex);
+        if (!own.steps.empty()) {
+            take_front(own.steps);
+            return s;
+        }
+    }
+    if (shared_count_.load() > 0) {
+        std::lock_guard lock(mutex_);
+        if (!shared_.empty()) {
+            take_front(shared_);
+            shared_count_.fetch_sub(1);
+            return s;
+        }
+    }
+    // Steal the older half of another worker's queue: one step to run now, the rest to ours.
+    for (std::size_t k = 1; k < locals_.size(); ++k) {
+        auto& victim = *locals_[(index + k) % locals_.size()];
+        std::deque<detail::step> stolen;
+        {
+            std::lock_guard lock(victim.mutex);
+            const std::size_t half = (victim.steps.size() + 1) / 2;
+            for (std::size_t i = 0; i < half; ++i) {
+                stolen.push_back(std::move(victim.steps.front()));
+                victim.steps.pop_front();
+            }
+        }
+        if (stolen.empty()) {
+            continue;
+        }
+        s = std::move(stolen.front());
+        stolen.pop_front();
+        queued_.fetch_sub(1);
+        if (!stolen.empty()) {
+            auto& own = *locals_[index];
+            std::lock_guard lock(own.mutex);
+            for (auto& step : stolen) {
+                own.steps.push_back(std::move(step));
+            }
+        }
+        return s;
+    }
+    return s;
 }
 
 void multi_thread_runtime::enter_check() const {
@@ -66,25 +156,22 @@ void multi_thread_runtime::enter_check() const {
 void multi_thread_runtime::worker_main(std::size_t index) {
     detail::set_thread_name(("rt-worker-" + std::to_string(index)).c_str());
     detail::runtime_scope scope(this);
+    worker_of = this;
+    worker_index = index;
     auto started = std::chrono::steady_clock::now();
-    for (;;) {
-        detail::step s;
-        {
+    while (!stopping_.load(std::memory_order_relaxed)) {
+        detail::step s = next_step(index);
+        if (!s) {
             std::unique_lock lock(mutex_);
-            if (!stopping_ && ready_.empty()) {
-                ++idle_workers_;
-                cv_.wait(lock, [this] { return stopping_ || !ready_.empty(); });
-                --idle_workers_;
-                started = std::chrono::steady_clock::now(); // never charge the wait to a task
-            }
-            if (stopping_) {
-                return;
-            }
-            s = std::move(ready_.front());
-            ready_.pop_front();
+            idle_workers_.fetch_add(1);
+            cv_.wait(lock, [this] { return stopping_.load() || queued_.load() > 0; });
+            idle_workers_.fetch_sub(1);
+            started = std::chrono::steady_clock::now(); // never charge the wait to a task
+            continue;
         }
         started = detail::run_one(std::move(s), started);
     }
+    worker_of = nullptr;
 }
 
 void multi_thread_runtime::reactor_main() {

@@ -187,3 +187,40 @@ TEST_CASE("many spawned tasks on the multi-thread runtime all complete",
     CHECK(sum == 999L * 1000 / 2);
     CHECK(counter == 1000);
 }
+
+namespace {
+
+// Spawns a task (onto this worker's own queue), then blocks this worker until the task has
+// run or `patience` has passed: only another worker stealing it can run it meanwhile.
+rt::task<std::pair<bool, std::string>> spawn_then_block(std::chrono::milliseconds patience) {
+    auto ran_on = std::make_shared<rt::detail::completion_signal>();
+    auto thread = std::make_shared<std::string>();
+    auto h = rt::spawn([](std::shared_ptr<rt::detail::completion_signal> done,
+                          std::shared_ptr<std::string> name) -> rt::task<void> {
+        *name = rt_test::thread_name();
+        done->notify();
+        co_return;
+    }(ran_on, thread));
+    bool stolen = false;
+    {
+        std::unique_lock lock(ran_on->mutex); // a deliberate blocking wait on a worker
+        stolen = ran_on->cv.wait_for(lock, patience, [&] { return ran_on->done; });
+    }
+    co_await h;
+    co_return std::pair{stolen, *thread};
+}
+
+} // namespace
+
+TEST_CASE("a task spawned by a blocked worker is stolen by another worker",
+          "[runtime][spawn][multi_thread]") {
+    rt::multi_thread_runtime rt(2);
+    const auto [stolen, thread] = rt.block_on([]() -> rt::task<std::pair<bool, std::string>> {
+        const std::string self = rt_test::thread_name();
+        auto [was_stolen, ran_on] = co_await spawn_then_block(std::chrono::seconds(5));
+        co_return std::pair{was_stolen && ran_on != self, ran_on};
+    }());
+    INFO("ran on " << thread);
+    CHECK(stolen);
+    CHECK(thread.rfind("rt-worker-", 0) == 0);
+}

@@ -1,5 +1,6 @@
 #pragma once
-// multi_thread_runtime: N worker threads sharing one run queue, plus one reactor thread.
+// multi_thread_runtime: N worker threads with their own run queues (and stealing), plus one
+// reactor thread.
 
 #include "runtime/runtime.hpp"
 #include "runtime/spawn.hpp"
@@ -16,10 +17,13 @@
 
 namespace rt {
 
-/// Worker threads rt-worker-0..N-1 take coroutines from one mutex+condvar run queue (no work
-/// stealing). A dedicated thread rt-reactor waits in the reactor and fires timers, which
-/// schedule onto the queue. The destructor stops the workers (queued work is not run), then
-/// destroys every unfinished task.
+/// Worker threads rt-worker-0..N-1 each run their own queue: what a worker schedules (a spawn,
+/// a wake-up by a task it runs) goes on its own queue, where it stays hot in that core's cache;
+/// what other threads schedule (the reactor's timers and I/O, the blocking pool, block_on)
+/// goes on a shared queue. A worker with nothing to do takes from the shared queue, then steals
+/// half of another worker's queue, then sleeps; a worker is woken only when one is asleep. A
+/// dedicated thread rt-reactor waits in the reactor. The destructor stops the workers (queued
+/// work is not run), then destroys every unfinished task.
 class multi_thread_runtime final : public runtime {
   public:
     /// Starts `workers` worker threads (at least 1) and the reactor thread. Throws
@@ -54,11 +58,24 @@ class multi_thread_runtime final : public runtime {
     void worker_main(std::size_t index);
     void reactor_main();
 
-    std::mutex mutex_;
+    /// Wakes one sleeping worker, if any, after a step was queued (queued_ already counts it).
+    void wake_one_if_idle();
+    /// The next step for worker `index`: its own queue, the shared one, or stolen; or none.
+    detail::step next_step(std::size_t index);
+
+    struct local_queue {
+        std::mutex mutex;
+        std::deque<detail::step> steps;
+    };
+    std::vector<std::unique_ptr<local_queue>> locals_; // one per worker, fixed before start
+
+    std::mutex mutex_; // the shared queue, and sleeping (cv_)
     std::condition_variable cv_;
-    std::deque<detail::step> ready_;
-    bool stopping_ = false;        // guarded by mutex_
-    std::size_t idle_workers_ = 0; // workers waiting on cv_; guarded by mutex_
+    std::deque<detail::step> shared_; // guarded by mutex_
+    std::atomic<std::size_t> shared_count_{0};
+    std::atomic<std::size_t> queued_{0};       // steps in all queues
+    std::atomic<std::size_t> idle_workers_{0}; // workers asleep (or about to be) on cv_
+    std::atomic<bool> stopping_{false};
     std::atomic<bool> reactor_stopping_{false};
     std::vector<std::thread> workers_;
     std::thread reactor_thread_;
