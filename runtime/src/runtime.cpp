@@ -14,19 +14,19 @@ namespace rt {
 
 namespace {
 thread_local runtime* current = nullptr;
-// The task whose code this thread runs now. Not owning: run_one's step holds the record for
-// the whole resume, so no reference count is touched per resume.
-thread_local task_record* running_task = nullptr;
+// The task whose code this thread runs now: a pointer to the reference run_one's step holds
+// for the whole resume, so no reference count is touched per resume.
+thread_local const task_ref* running_task = nullptr;
 std::atomic<std::uint64_t> next_task_id{1};
 } // namespace
 
 task_ref detail::current_task() noexcept {
-    return running_task != nullptr ? running_task->shared_from_this() : nullptr;
+    return running_task != nullptr ? *running_task : nullptr;
 }
 
 std::chrono::steady_clock::time_point
 detail::run_one(step s, std::chrono::steady_clock::time_point started) {
-    task_record* previous = std::exchange(running_task, s.owner.get());
+    const task_ref* previous = std::exchange(running_task, &s.owner);
     resume_with_trampoline(s.handle);
     auto ended = std::chrono::steady_clock::now();
     if (s.owner && end_poll(*s.owner, ended - started)) {

@@ -89,7 +89,9 @@ TEST_CASE("a std::thread completing a oneshot wakes a block_on that awaits it",
         std::this_thread::sleep_for(20ms);
         tx.send(7);
     });
-    auto got = rt::block_on(rx.recv());
+    auto got = rt::block_on([](rt::oneshot_receiver<int> r) -> rt::task<std::optional<int>> {
+        co_return co_await r.recv();
+    }(std::move(rx)));
     sender.join();
     REQUIRE(got.has_value());
     CHECK(*got == 7);

@@ -5,6 +5,7 @@
 #include "runtime/task.hpp"
 
 #include <atomic>
+#include <coroutine>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -67,18 +68,33 @@ class oneshot_receiver {
         }
     }
 
-    /// Awaits the value: returns it, or std::nullopt if the sender was dropped without sending
-    /// (or the value was already received). Runtime threads only.
-    task<std::optional<T>> recv() { return receive(state_); }
+    /// What `co_await rx.recv()` awaits: the channel's slot directly, with no coroutine frame
+    /// of its own (a parked receiver costs only its awaiting task). Keeps the channel alive.
+    class [[nodiscard]] recv_awaiter {
+      public:
+        explicit recv_awaiter(std::shared_ptr<detail::oneshot_state<T>> s)
+            : state_(std::move(s)), inner_(state_->value) {}
+        bool await_ready() const noexcept { return inner_.await_ready(); }
+        bool await_suspend(std::coroutine_handle<> h) { return inner_.await_suspend(h); }
+        std::optional<T> await_resume() {
+            auto outcome = inner_.await_resume();
+            if (auto* v = std::get_if<1>(&outcome)) {
+                return std::move(*v);
+            }
+            return std::nullopt;
+        }
+
+      private:
+        std::shared_ptr<detail::oneshot_state<T>> state_;
+        typename detail::slot<T>::awaiter inner_;
+    };
+
+    /// Awaits the value: `co_await rx.recv()` yields it, or std::nullopt if the sender was
+    /// dropped without sending (or the value was already received). An awaitable, not a task:
+    /// to hand it to block_on or a combinator, wrap it in a coroutine. Runtime threads only.
+    recv_awaiter recv() { return recv_awaiter(state_); }
 
   private:
-    static task<std::optional<T>> receive(std::shared_ptr<detail::oneshot_state<T>> s) {
-        auto outcome = co_await s->value.wait();
-        if (auto* v = std::get_if<1>(&outcome)) {
-            co_return std::move(*v);
-        }
-        co_return std::nullopt;
-    }
     std::shared_ptr<detail::oneshot_state<T>> state_;
 };
 

@@ -22,7 +22,7 @@ namespace rt {
 /// atomic: the tail of one resume can overlap the next resume of the same task on another
 /// thread. When the last reference goes (after the task's frame and its last resume), the
 /// destructor writes the task's statistics to the trace file.
-struct task_record : std::enable_shared_from_this<task_record> {
+struct task_record {
     std::uint64_t id = 0;
     std::string name;
     std::source_location spawned_at;
