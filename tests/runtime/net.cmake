@@ -2,5 +2,5 @@
 # tests/CMakeLists.txt, so paths are relative to tests/.
 add_executable(runtime_net_test runtime/net_test.cpp)
 target_link_libraries(runtime_net_test PRIVATE
-    runtime mock_api PkgConfig::HTTPLIB Catch2::Catch2WithMain tg_warnings)
+    runtime_json mock_api PkgConfig::HTTPLIB Catch2::Catch2WithMain tg_warnings)
 catch_discover_tests(runtime_net_test PROPERTIES TIMEOUT 120 LABELS runtime)

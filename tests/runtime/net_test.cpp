@@ -3,6 +3,7 @@
 #include "runtime/join_all.hpp"
 #include "runtime/multi_thread_runtime.hpp"
 #include "runtime/net/http_client.hpp"
+#include "runtime/net/json.hpp"
 #include "runtime/net/readiness.hpp"
 #include "runtime/net/tcp.hpp"
 #include "runtime/net/url.hpp"
@@ -347,4 +348,37 @@ TEST_CASE("http client request may outlive its client", "[runtime][net]") {
     auto r = rt::block_on(std::move(request));
     REQUIRE(r.ok());
     CHECK(r.response().status == 200);
+}
+
+namespace {
+
+rt::task<std::vector<rt::net::json_result>> get_json_each(std::string base, std::vector<int> ids) {
+    rt::net::http_client client;
+    std::vector<rt::task<rt::net::json_result>> requests;
+    for (const int id : ids) {
+        requests.push_back(rt::net::get_json(client, base + "/jobs/" + std::to_string(id), 2000ms));
+    }
+    co_return co_await rt::join_all(std::move(requests));
+}
+
+} // namespace
+
+TEST_CASE("get_json parses a 200 and reports status, bad bodies and failed requests as values",
+          "[runtime][net][json]") {
+    mock_server m(fault_scenario);
+    auto got = rt::block_on(get_json_each(m.address().url, {1, 2, 3, 4}));
+    REQUIRE(got.size() == 4);
+    REQUIRE(got[0].ok());
+    CHECK(got[0].value()["owner"] == "ana");
+    CHECK(got[0].value()["duration_ms"] == 10);
+    REQUIRE_FALSE(got[1].ok());
+    CHECK(got[1].error().kind == rt::net::json_error_kind::status);
+    CHECK(got[1].error().status == 503);
+    CHECK(got[1].error().message == "status 503");
+    REQUIRE_FALSE(got[2].ok());
+    CHECK(got[2].error().kind == rt::net::json_error_kind::body);
+    CHECK(got[2].error().status == 200);
+    REQUIRE_FALSE(got[3].ok()); // truncated: the connection closed mid-body
+    CHECK(got[3].error().kind == rt::net::json_error_kind::request);
+    CHECK(got[3].error().message.find("closed") != std::string::npos);
 }

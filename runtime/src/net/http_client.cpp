@@ -13,6 +13,7 @@
 #include <mutex>
 #include <span>
 #include <stdexcept>
+#include <utility>
 #include <unordered_map>
 
 namespace rt::net {
@@ -37,6 +38,10 @@ std::optional<std::string> http_response::header(std::string_view name) const {
 }
 
 http_response& http_result::response() {
+    return const_cast<http_response&>(std::as_const(*this).response());
+}
+
+const http_response& http_result::response() const {
     if (!ok()) {
         throw std::logic_error("rt::net::http_result: no response, the request failed");
     }

@@ -54,6 +54,7 @@ class [[nodiscard]] http_result {
     explicit operator bool() const noexcept { return ok(); }
     /// The response; throws std::logic_error if !ok().
     http_response& response();
+    const http_response& response() const;
     /// The error; throws std::logic_error if ok().
     const http_error& error() const;
 

@@ -12,6 +12,7 @@
 
 #include "runtime/all.hpp"
 #include "runtime/net/http_client.hpp"
+#include "runtime/net/json.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -58,29 +59,24 @@ bool failed(const fetch_result<T>& r) {
     return r.index() == 1;
 }
 
-/// GETs `url` and returns its body when the status is 200. A 429 with a short Retry-After is
-/// retried once after an awaited pause.
-rt::task<fetch_result<std::string>> get_body(std::shared_ptr<rt::net::http_client> client,
-                                             std::string url) {
-    for (int attempt = 1;; ++attempt) {
-        auto answer = co_await client->get(url, request_timeout);
-        if (!answer) {
-            co_return failure{answer.error().message};
+/// GETs `url` and parses a 200 answer as JSON (rt::net::to_json: failures are values). A 429
+/// with a short Retry-After is retried once after an awaited pause.
+rt::task<fetch_result<json>> get_document(std::shared_ptr<rt::net::http_client> client,
+                                          std::string url) {
+    auto answer = co_await client->get(url, request_timeout);
+    if (answer && answer.response().status == 429) {
+        const auto pause = answer.response().header("Retry-After");
+        const long seconds = pause ? std::strtol(pause->c_str(), nullptr, 10) : -1;
+        if (seconds >= 0 && std::chrono::seconds(seconds) <= max_retry_after) {
+            co_await rt::sleep_for(std::chrono::seconds(seconds));
+            answer = co_await client->get(url, request_timeout);
         }
-        const auto& response = answer.response();
-        if (response.status == 429 && attempt == 1) {
-            const auto pause = response.header("Retry-After");
-            const long seconds = pause ? std::strtol(pause->c_str(), nullptr, 10) : -1;
-            if (seconds >= 0 && std::chrono::seconds(seconds) <= max_retry_after) {
-                co_await rt::sleep_for(std::chrono::seconds(seconds));
-                continue;
-            }
-        }
-        if (response.status != 200) {
-            co_return failure{"status " + std::to_string(response.status)};
-        }
-        co_return std::move(answer.response().body);
     }
+    auto doc = rt::net::to_json(answer);
+    if (!doc) {
+        co_return failure{doc.error().message};
+    }
+    co_return std::move(doc.value());
 }
 
 std::string normalized(std::string s) {
@@ -94,10 +90,9 @@ std::string normalized(std::string s) {
 }
 
 /// The detail document, checked field by field (no exception escapes for a bad body).
-fetch_result<job_detail> parse_detail(const std::string& body, std::int64_t id) {
-    const json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+fetch_result<job_detail> parse_detail(const json& doc, std::int64_t id) {
     if (!doc.is_object()) {
-        return failure{doc.is_discarded() ? "malformed JSON" : "not a JSON object"};
+        return failure{"the detail is not a JSON object"};
     }
     const auto field = [&](const char* key) -> const json* {
         const auto it = doc.find(key);
@@ -131,18 +126,16 @@ rt::task<fetch_result<job_detail>> fetch_detail(std::shared_ptr<rt::net::http_cl
                                                 std::string base,
                                                 std::int64_t id) {
     auto permit = co_await limit->acquire();
-    auto body = co_await get_body(std::move(client), base + "/jobs/" + std::to_string(id));
-    if (failed(body)) {
-        co_return std::get<1>(std::move(body));
+    auto doc = co_await get_document(std::move(client), base + "/jobs/" + std::to_string(id));
+    if (failed(doc)) {
+        co_return std::get<1>(std::move(doc));
     }
-    co_return parse_detail(std::get<0>(body), id);
+    co_return parse_detail(std::get<0>(doc), id);
 }
 
-fetch_result<std::vector<std::int64_t>> parse_list(const std::string& body) {
-    const json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+fetch_result<std::vector<std::int64_t>> parse_list(const json& doc) {
     if (!doc.is_array()) {
-        return failure{doc.is_discarded() ? "the job list is not valid JSON"
-                                          : "the job list is not a JSON array"};
+        return failure{"the job list is not a JSON array"};
     }
     std::vector<std::int64_t> ids;
     for (const auto& job : doc) {
@@ -158,11 +151,11 @@ fetch_result<std::vector<std::int64_t>> parse_list(const std::string& body) {
 /// The whole program: the report, or why the list could not be had.
 rt::task<fetch_result<json>> run(std::string base) {
     auto client = std::make_shared<rt::net::http_client>();
-    auto list_body = co_await get_body(client, base + "/jobs");
-    if (failed(list_body)) {
-        co_return failure{"cannot fetch the job list: " + std::get<1>(list_body).reason};
+    auto list_doc = co_await get_document(client, base + "/jobs");
+    if (failed(list_doc)) {
+        co_return failure{"cannot fetch the job list: " + std::get<1>(list_doc).reason};
     }
-    auto listed = parse_list(std::get<0>(list_body));
+    auto listed = parse_list(std::get<0>(list_doc));
     if (failed(listed)) {
         co_return failure{"cannot fetch the job list: " + std::get<1>(listed).reason};
     }
