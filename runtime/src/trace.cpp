@@ -115,11 +115,16 @@ std::string detail::format_location(const std::source_location& where) {
 }
 
 bool detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
-    record.polls.fetch_add(1, std::memory_order_relaxed);
-    record.busy_ns.fetch_add(took.count(), std::memory_order_relaxed);
-    auto longest = record.longest_poll_ns.load(std::memory_order_relaxed);
-    while (took.count() > longest && !record.longest_poll_ns.compare_exchange_weak(
-                                         longest, took.count(), std::memory_order_relaxed)) {
+    // A task's resumes run one at a time, except that the tail of one may overlap the start of
+    // the next on another thread (rare). Plain relaxed load + store keeps locked instructions
+    // off the hot path; an update lost to that overlap undercounts a statistic, never the
+    // watchdog, which looks only at `took`.
+    constexpr auto relaxed = std::memory_order_relaxed;
+    const auto ns = took.count();
+    record.polls.store(record.polls.load(relaxed) + 1, relaxed);
+    record.busy_ns.store(record.busy_ns.load(relaxed) + ns, relaxed);
+    if (ns > record.longest_poll_ns.load(relaxed)) {
+        record.longest_poll_ns.store(ns, relaxed);
     }
     if (took <= trace::long_poll_threshold()) {
         return false;
