@@ -94,30 +94,33 @@ void multi_thread_runtime::wake_one_if_idle() {
     }
 }
 
-detail::step multi_thread_runtime::next_step(std::size_t index) {
-    detail::step s;
-    const auto take_front = [&](std::deque<detail::step>& q) {
-        s = std::move(q.front());
-        q.pop_front();
-        queued_.fetch_sub(1);
-    };
-    {
-        auto& own = *locals_[index];
-        std::lock_guard lock(own.mutex);
-        if (!own.steps.empty()) {
-            take_front(own.steps);
-            return s;
-        }
+detail::step multi_thread_runtime::take_front(std::deque<detail::step>& q) {
+    detail::step s = std::move(q.front());
+    q.pop_front();
+    queued_.fetch_sub(1);
+    return s;
+}
+
+detail::step multi_thread_runtime::take_own(std::size_t index) {
+    auto& own = *locals_[index];
+    std::lock_guard lock(own.mutex);
+    return own.steps.empty() ? detail::step{} : take_front(own.steps);
+}
+
+detail::step multi_thread_runtime::take_shared() {
+    if (shared_count_.load() == 0) {
+        return {};
     }
-    if (shared_count_.load() > 0) {
-        std::lock_guard lock(mutex_);
-        if (!shared_.empty()) {
-            take_front(shared_);
-            shared_count_.fetch_sub(1);
-            return s;
-        }
+    std::lock_guard lock(mutex_);
+    if (shared_.empty()) {
+        return {};
     }
-    // Steal the older half of another worker's queue: one step to run now, the rest to ours.
+    shared_count_.fetch_sub(1);
+    return take_front(shared_);
+}
+
+// Steals the older half of another worker's queue: one step to run now, the rest to ours.
+detail::step multi_thread_runtime::steal(std::size_t index) {
     for (std::size_t k = 1; k < locals_.size(); ++k) {
         auto& victim = *locals_[(index + k) % locals_.size()];
         std::deque<detail::step> stolen;
@@ -132,9 +135,7 @@ detail::step multi_thread_runtime::next_step(std::size_t index) {
         if (stolen.empty()) {
             continue;
         }
-        s = std::move(stolen.front());
-        stolen.pop_front();
-        queued_.fetch_sub(1);
+        detail::step s = take_front(stolen);
         if (!stolen.empty()) {
             auto& own = *locals_[index];
             std::lock_guard lock(own.mutex);
@@ -144,7 +145,22 @@ detail::step multi_thread_runtime::next_step(std::size_t index) {
         }
         return s;
     }
-    return s;
+    return {};
+}
+
+detail::step multi_thread_runtime::next_step(std::size_t index, bool shared_first) {
+    if (shared_first) {
+        if (auto s = take_shared()) {
+            return s;
+        }
+    }
+    if (auto s = take_own(index)) {
+        return s;
+    }
+    if (auto s = take_shared()) {
+        return s;
+    }
+    return steal(index);
 }
 
 void multi_thread_runtime::enter_check() const {
@@ -159,8 +175,12 @@ void multi_thread_runtime::worker_main(std::size_t index) {
     worker_of = this;
     worker_index = index;
     auto started = std::chrono::steady_clock::now();
+    // Every shared_interval steps the shared queue goes first: tasks that keep a worker's own
+    // queue full (yield loops, ping-pong through channels) must not starve timers, I/O and
+    // blocking-pool completions, which all arrive through it.
+    std::size_t tick = 0;
     while (!stopping_.load(std::memory_order_relaxed)) {
-        detail::step s = next_step(index);
+        detail::step s = next_step(index, ++tick % shared_interval == 0);
         if (!s) {
             std::unique_lock lock(mutex_);
             idle_workers_.fetch_add(1);

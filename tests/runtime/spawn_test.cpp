@@ -224,3 +224,43 @@ TEST_CASE("a task spawned by a blocked worker is stolen by another worker",
     CHECK(stolen);
     CHECK(thread.rfind("rt-worker-", 0) == 0);
 }
+
+namespace {
+
+// Yields in a loop until `stop`, or until `give_up` passes (so a starved timer fails the test
+// instead of hanging it). Returns whether `stop` ended the loop.
+rt::task<bool> spin_until(std::shared_ptr<std::atomic<bool>> stop,
+                          std::chrono::steady_clock::time_point give_up) {
+    while (!stop->load()) {
+        if (std::chrono::steady_clock::now() > give_up) {
+            co_return false;
+        }
+        co_await rt::yield_now{};
+    }
+    co_return true;
+}
+
+} // namespace
+
+TEST_CASE("timers still fire while every worker runs tasks that keep yielding",
+          "[runtime][spawn][multi_thread]") {
+    // Each worker's own queue never empties; the timer's wake-up comes through the shared
+    // queue, which must still be served.
+    rt::multi_thread_runtime rt(2);
+    const bool all_stopped = rt.block_on([]() -> rt::task<bool> {
+        auto stop = std::make_shared<std::atomic<bool>>(false);
+        const auto give_up = std::chrono::steady_clock::now() + 5s;
+        std::vector<rt::join_handle<bool>> spinners;
+        for (int i = 0; i < 4; ++i) {
+            spinners.push_back(rt::spawn(spin_until(stop, give_up)));
+        }
+        co_await rt::sleep_for(20ms);
+        stop->store(true);
+        bool all = true;
+        for (auto& h : spinners) {
+            all = (co_await h) && all;
+        }
+        co_return all;
+    }());
+    CHECK(all_stopped);
+}

@@ -61,7 +61,15 @@ class multi_thread_runtime final : public runtime {
     /// Wakes one sleeping worker, if any, after a step was queued (queued_ already counts it).
     void wake_one_if_idle();
     /// The next step for worker `index`: its own queue, the shared one, or stolen; or none.
-    detail::step next_step(std::size_t index);
+    /// `shared_first`: look at the shared queue before the worker's own.
+    detail::step next_step(std::size_t index, bool shared_first);
+    detail::step take_own(std::size_t index);
+    detail::step take_shared();
+    detail::step steal(std::size_t index);
+    /// Pops the front of `q` (whose lock the caller holds) and uncounts it from queued_.
+    detail::step take_front(std::deque<detail::step>& q);
+    /// Steps a worker runs between two looks at the shared queue first (tokio uses 61 too).
+    static constexpr std::size_t shared_interval = 61;
 
     struct local_queue {
         std::mutex mutex;

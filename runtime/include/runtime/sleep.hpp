@@ -56,7 +56,9 @@ sleep_awaitable sleep_for(std::chrono::duration<Rep, Period> d) noexcept {
                            std::chrono::duration_cast<reactor::clock::duration>(d));
 }
 
-/// Reschedules the calling task behind everything already queued (cooperative yield).
+/// Reschedules the calling task behind everything already queued on this thread's run queue
+/// (cooperative yield). On the multi-thread runtime that is the worker's own queue; the shared
+/// queue (timers, I/O, other threads' wake-ups) is still served at least every 61 steps.
 struct yield_now {
     bool await_ready() const noexcept { return false; }
     void await_suspend(std::coroutine_handle<> h) const {
