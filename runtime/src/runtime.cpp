@@ -29,8 +29,15 @@ detail::run_one(step s, std::chrono::steady_clock::time_point started) {
     const task_ref* previous = std::exchange(running_task, &s.owner);
     resume_with_trampoline(s.handle);
     auto ended = std::chrono::steady_clock::now();
-    if (s.owner && end_poll(*s.owner, ended - started)) {
-        ended = std::chrono::steady_clock::now(); // the report's own time is nobody's poll
+    if (s.owner) {
+        bool wrote = end_poll(*s.owner, ended - started);
+        if (s.owner->ended.load()) { // this resume finished the task
+            detail::report_task_end(*s.owner);
+            wrote = true;
+        }
+        if (wrote) {
+            ended = std::chrono::steady_clock::now(); // the reports' own time is nobody's poll
+        }
     }
     running_task = previous;
     return ended;
@@ -55,6 +62,9 @@ void detail::set_thread_name(const char* name) noexcept {
 }
 
 detail::root_promise::~root_promise() {
+    if (record_) {
+        record_->ended.store(true);
+    }
     if (owner_ != nullptr) {
         owner_->forget(this);
     }
@@ -110,7 +120,11 @@ void runtime::shutdown() noexcept {
     }
     for (auto* root : roots) {
         root->owner_ = nullptr; // already unregistered above
+        task_ref record = root->record_;
         std::coroutine_handle<detail::root_promise>::from_promise(*root).destroy();
+        if (record) {
+            detail::report_task_end(*record); // destroyed unfinished: no run_one will report it
+        }
     }
 }
 

@@ -145,11 +145,10 @@ bool detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
     return true;
 }
 
-task_record::~task_record() {
-    if (id == 0) {
+void detail::report_task_end(task_record& record) noexcept {
+    if (record.id == 0 || record.reported.exchange(true)) {
         return;
     }
-    const task_record& record = *this;
     auto& s = the_sink();
     std::lock_guard lock(s.mutex);
     if (s.file == nullptr) {

@@ -127,3 +127,43 @@ TEST_CASE("the trace file gets long polls and per-task statistics as JSON lines"
     CHECK(find("long_poll", "three-naps").is_null());
     CHECK(find("task_end", "block_on").is_object());
 }
+
+TEST_CASE("task_end is written when a task ends even while its join handle lives on",
+          "[runtime][trace]") {
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("rt-trace-end-" + std::to_string(::getpid()) + ".jsonl");
+    std::filesystem::remove(path);
+    rt::trace::set_trace_file(path.string());
+    const auto ended = [&path](const std::string& task) {
+        std::ifstream in(path);
+        for (std::string line; std::getline(in, line);) {
+            const auto e = nlohmann::json::parse(line);
+            if (e["event"] == "task_end" && e["task"] == task) {
+                return true;
+            }
+        }
+        return false;
+    };
+    bool seen_while_handle_alive = false;
+    {
+        auto [tx, rx] = rt::oneshot<int>();
+        rt::current_thread_runtime runtime;
+        runtime.block_on([](const decltype(ended)& is_ended,
+                            bool& seen,
+                            rt::oneshot_receiver<int> never) -> rt::task<void> {
+            auto quick = rt::spawn([]() -> rt::task<void> { co_return; }(), "quick");
+            co_await quick; // the handle stays alive until this task ends
+            seen = is_ended("quick");
+            rt::spawn([](rt::oneshot_receiver<int> r) -> rt::task<void> { co_await r.recv(); }(
+                                                          std::move(never)),
+                      "never-finishes")
+                .detach();
+            co_await rt::yield_now{};
+        }(ended, seen_while_handle_alive, std::move(rx)));
+        CHECK_FALSE(ended("never-finishes")); // still parked on the oneshot
+    }                                         // the runtime destroys the parked task: it ended too
+    rt::trace::set_trace_file("");
+    CHECK(seen_while_handle_alive);
+    CHECK(ended("never-finishes"));
+    std::filesystem::remove(path);
+}

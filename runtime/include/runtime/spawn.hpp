@@ -22,10 +22,16 @@ class [[nodiscard]] join_handle {
     join_handle(std::shared_ptr<detail::slot<T>> s, task_ref record)
         : slot_(std::move(s)), record_(std::move(record)) {}
 
-    /// Name given to spawn() (may be empty).
-    const std::string& name() const noexcept { return record_->name; }
-    /// Where spawn() was called.
-    const std::source_location& location() const noexcept { return record_->spawned_at; }
+    /// Name given to spawn() (may be empty; empty for a moved-from handle).
+    const std::string& name() const noexcept {
+        static const std::string none;
+        return record_ ? record_->name : none;
+    }
+    /// Where spawn() was called (a default location for a moved-from handle).
+    const std::source_location& location() const noexcept {
+        static const std::source_location none;
+        return record_ ? record_->spawned_at : none;
+    }
     /// True once the task has finished (value or exception). Any thread.
     bool is_finished() const { return slot_ && slot_->is_complete(); }
     /// Gives up the result; the task keeps running. The handle must not be awaited after this.

@@ -20,8 +20,8 @@ namespace rt {
 
 /// Name, spawn site and statistics of one spawned task (or block_on's root). The counters are
 /// atomic: the tail of one resume can overlap the next resume of the same task on another
-/// thread. When the last reference goes (after the task's frame and its last resume), the
-/// destructor writes the task's statistics to the trace file.
+/// thread. The task's statistics go to the trace file once, when it has ended: after the
+/// resume that finished it (run_one), or when the runtime destroys it unfinished.
 struct task_record {
     std::uint64_t id = 0;
     std::string name;
@@ -29,11 +29,12 @@ struct task_record {
     std::atomic<std::uint64_t> polls{0};
     std::atomic<std::int64_t> busy_ns{0};
     std::atomic<std::int64_t> longest_poll_ns{0};
+    std::atomic<bool> ended{false};    ///< the task's frame is gone (set by ~root_promise)
+    std::atomic<bool> reported{false}; ///< task_end was written
 
     task_record() = default;
     task_record(const task_record&) = delete;
     task_record& operator=(const task_record&) = delete;
-    ~task_record();
 };
 
 /// One resume that ran longer than the threshold.
@@ -62,6 +63,8 @@ namespace detail {
 /// Accounts one resume of `record` that took `took`; reports it if it was a long poll (and
 /// then returns true).
 bool end_poll(task_record& record, std::chrono::nanoseconds took);
+/// Writes the task_end line of an ended task, once (later calls do nothing). Never throws.
+void report_task_end(task_record& record) noexcept;
 /// "file:line" of a source location.
 std::string format_location(const std::source_location& where);
 } // namespace detail

@@ -41,8 +41,8 @@ struct root_promise {
     void return_void() const noexcept {}
     // Root bodies catch everything themselves (see spawn.hpp); reaching here is a bug.
     void unhandled_exception() const noexcept { std::terminate(); }
-    /// Unregisters from the owning runtime (runtime.cpp). The record lives on while a resume
-    /// still holds it, and reports the task's statistics when the last holder lets go.
+    /// Marks the record ended (run_one then writes task_end) and unregisters from the owning
+    /// runtime (runtime.cpp).
     ~root_promise();
 };
 
