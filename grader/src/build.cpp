@@ -395,6 +395,7 @@ build_outcome build_rust(const submission& sub, const build_context& ctx) {
     bool fresh = true;
     parse_cargo_messages(r.stdout_text, fs::canonical(source), out, executable, fresh);
     if (r.timed_out) {
+        out.timed_out = true;
         out.summary = "build did not finish within " + std::to_string(ctx.timeout_s) + " s";
         out.findings.push_back({"build-timeout", severity::error, "", 0, 0, out.summary, ""});
         return out;
@@ -461,6 +462,7 @@ build_outcome build_with_shell(const submission& sub,
     out.isolation = ran.value().isolation;
     out.log = ran.value().stdout_text + ran.value().stderr_text;
     if (ran.value().timed_out || ran.value().exit_code != 0) {
+        out.timed_out = ran.value().timed_out;
         out.summary =
             ran.value().timed_out ? "build did not finish in time" : "build command failed";
         out.findings.push_back({"build-error",
@@ -502,17 +504,19 @@ build_outcome build_cpp(const submission& sub, const build_context& ctx) {
     build_outcome out =
         build_with_shell(sub, ctx, configure + " >&2 && cmake --build _build >&2", toolchain);
     out.language = "cpp";
+    // Located compiler and CMake diagnostics (errors first), before the generic finding that
+    // keeps the whole log; on success, warnings are still worth a reviewer's look.
+    auto located = parse_cxx_diagnostics(out.log, out.source_dir);
+    located.insert(located.end(), out.findings.begin(), out.findings.end());
+    out.findings = std::move(located);
     if (!out.ok) {
-        auto located = parse_cxx_diagnostics(out.log, out.source_dir);
-        const auto first_error = std::find_if(located.begin(), located.end(), [](const finding& f) {
-            return f.level == severity::error;
-        });
-        if (first_error != located.end()) {
+        const auto first_error =
+            std::find_if(out.findings.begin(), out.findings.end(), [](const finding& f) {
+                return f.level == severity::error && !f.file.empty() && f.line > 0;
+            });
+        if (first_error != out.findings.end() && !out.timed_out) {
             out.summary = "build failed: " + first_error->file + ":" +
                           std::to_string(first_error->line) + ": " + first_error->message;
-            // The located findings explain the failure; the generic one keeps the full log.
-            located.insert(located.end(), out.findings.begin(), out.findings.end());
-            out.findings = std::move(located);
         }
         if (ctx.runtime_package_dir.empty() &&
             out.log.find("takehome_runtime") != std::string::npos) {
@@ -593,14 +597,21 @@ parse_cxx_diagnostics(const std::string& log, const fs::path& source_dir, std::s
             f.line = std::stoi(m[3].str());
             f.level = m[1].str() == "Error" ? severity::error : severity::warning;
             f.id = f.level == severity::error ? "cmake-error" : "cmake-warning";
-            // CMake indents the message on the lines that follow, up to a blank line.
+            // CMake indents the message on the lines that follow, up to a blank line (or any
+            // line that is not indented: the next diagnostic, which is looked at in turn).
             std::string message;
             std::string next;
-            while (std::getline(lines, next) && !next.empty()) {
+            std::streampos before = lines.tellg();
+            while (std::getline(lines, next) && !next.empty() && next.front() == ' ') {
                 const auto start = next.find_first_not_of(' ');
                 if (start != std::string::npos) {
                     message += (message.empty() ? "" : " ") + next.substr(start);
                 }
+                before = lines.tellg();
+            }
+            if (!next.empty() && next.front() != ' ') {
+                lines.clear();
+                lines.seekg(before); // not part of the message: read it again as a line
             }
             f.message = m[4].str() + ": " +
                         (message.size() > 300 ? message.substr(0, 300) + "..." : message);

@@ -79,6 +79,8 @@ select_scenarios(const rubric& rb, const grade_options& options, int& hidden_ski
     return chosen;
 }
 
+constexpr std::size_t max_evidence_files = 64;
+
 scenario_result run_one(const scenario_spec& spec,
                         const build_outcome& build,
                         const rubric& rb,
@@ -126,11 +128,16 @@ scenario_result run_one(const scenario_spec& spec,
         sr.ran = false;
         sr.not_run_reason = std::string("the mock's journal is unreadable: ") + e.what();
     }
-    std::error_code listing; // the candidate may have removed the directory
-    for (const auto& entry : fs::directory_iterator(run_dir / "evidence", listing)) {
+    // The candidate's process can write here: list without following symlinks, without
+    // throwing, and at most max_evidence_files entries.
+    std::error_code listing;
+    for (fs::directory_iterator it(run_dir / "evidence", listing), end;
+         !listing && it != end && sr.evidence_files.size() < max_evidence_files;
+         it.increment(listing)) {
         std::error_code ec;
-        const auto bytes = entry.is_regular_file(ec) ? entry.file_size(ec) : 0;
-        sr.evidence_files.emplace_back(entry.path().filename().string(), ec ? 0 : bytes);
+        const auto status = it->symlink_status(ec);
+        const auto bytes = !ec && fs::is_regular_file(status) ? it->file_size(ec) : 0;
+        sr.evidence_files.emplace_back(it->path().filename().string(), ec ? 0 : bytes);
     }
     std::sort(sr.evidence_files.begin(), sr.evidence_files.end());
     sr.runtime_trace =

@@ -1,13 +1,17 @@
 #include "grader/evidence.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <csignal>
-#include <fstream>
+#include <cstring>
+#include <fcntl.h>
 #include <map>
 #include <queue>
 #include <regex>
 #include <set>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace grader {
 
@@ -298,7 +302,42 @@ json runtime_trace_evidence::to_json() const {
             {"long_polls_total", long_polls_total},
             {"long_polls", polls},
             {"unreadable_lines", unreadable_lines},
-            {"truncated", truncated}};
+            {"truncated", truncated},
+            {"refused", refused.empty() ? json(nullptr) : json(refused)}};
+}
+
+untrusted_file read_untrusted_file(const std::filesystem::path& file, std::size_t cap) {
+    untrusted_file out;
+    const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        out.exists = errno != ENOENT;
+        if (errno == ELOOP) {
+            out.refused = "a symbolic link";
+        } else if (out.exists) {
+            out.refused = std::string("cannot open: ") + std::strerror(errno);
+        }
+        return out;
+    }
+    out.exists = true;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        out.refused = "not a regular file";
+        return out;
+    }
+    out.text.resize(cap + 1); // one byte more tells a file of exactly `cap` from a longer one
+    std::size_t got = 0;
+    while (got < out.text.size()) {
+        const auto n = ::read(fd, out.text.data() + got, out.text.size() - got);
+        if (n <= 0) {
+            break;
+        }
+        got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    out.truncated = got > cap;
+    out.text.resize(std::min(got, cap));
+    return out;
 }
 
 runtime_trace_evidence read_runtime_trace(const std::filesystem::path& file,
@@ -306,23 +345,34 @@ runtime_trace_evidence read_runtime_trace(const std::filesystem::path& file,
                                           std::size_t cap_bytes,
                                           std::size_t keep) {
     runtime_trace_evidence out;
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
+    auto read = read_untrusted_file(file, cap_bytes);
+    out.present = read.exists;
+    out.refused = read.refused;
+    if (!read.exists || !read.refused.empty()) {
         return out;
     }
-    out.present = true;
-    const std::string root = source_dir.empty() ? "" : (source_dir / "").string();
+    // Spawn sites are the compiler's paths: the working copy as given, or its real path.
+    std::vector<std::string> roots;
+    if (!source_dir.empty()) {
+        std::error_code ec;
+        roots.push_back((source_dir / "").string());
+        const auto real = std::filesystem::weakly_canonical(source_dir, ec);
+        if (!ec) {
+            roots.push_back((real / "").string());
+        }
+    }
     const auto relative = [&](std::string site) {
-        if (!root.empty() && site.rfind(root, 0) == 0) {
-            site.erase(0, root.size());
+        for (const auto& root : roots) {
+            if (site.rfind(root, 0) == 0) {
+                site.erase(0, root.size());
+                break;
+            }
         }
         return site;
     };
-    std::string text(cap_bytes, '\0');
-    in.read(text.data(), static_cast<std::streamsize>(cap_bytes));
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    out.truncated = in.peek() != std::char_traits<char>::eof();
-    if (out.truncated) {
+    std::string& text = read.text;
+    out.truncated = read.truncated;
+    if (out.truncated) { // drop the line the cap cut through
         text.resize(text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n'));
     }
     std::size_t start = 0;

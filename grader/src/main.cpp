@@ -52,10 +52,13 @@ fs::path find_runtime_package() {
     for (const char* libdir : {"lib", "lib64", "lib/x86_64-linux-gnu"}) {
         candidates.push_back(prefix / libdir / "cmake/takehome_runtime");
     }
-    candidates.emplace_back(TG_RUNTIME_PACKAGE_DIR);
+    candidates.emplace_back(TG_RUNTIME_PACKAGE_DIR); // "" in sanitizer builds (grader/CMakeLists)
     candidates.emplace_back(TG_RUNTIME_INSTALLED_DIR);
     for (const auto& dir : candidates) {
         std::error_code ec;
+        if (dir.empty()) {
+            continue;
+        }
         if (fs::exists(dir / "takehome_runtime-config.cmake", ec)) {
             return fs::canonical(dir, ec);
         }

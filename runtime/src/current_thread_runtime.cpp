@@ -41,15 +41,24 @@ void current_thread_runtime::run_until(const std::function<bool()>& done) {
         }
         auto started = std::chrono::steady_clock::now();
         std::size_t since_poll = 0;
-        while (!batch.empty()) {
-            detail::step s = std::move(batch.front());
-            batch.pop_front();
-            started = detail::run_one(std::move(s), started);
-            if (++since_poll == reactor_interval && !batch.empty()) {
-                since_poll = 0;
-                io().poll(reactor::clock::duration::zero());
-                started = std::chrono::steady_clock::now();
+        try {
+            while (!batch.empty()) {
+                detail::step s = std::move(batch.front());
+                batch.pop_front();
+                started = detail::run_one(std::move(s), started);
+                if (++since_poll == reactor_interval && !batch.empty()) {
+                    since_poll = 0;
+                    io().poll(reactor::clock::duration::zero());
+                    started = std::chrono::steady_clock::now();
+                }
             }
+        } catch (...) { // the reactor failed (epoll): keep the rest of the batch queued
+            std::lock_guard lock(mutex_);
+            ready_.insert(ready_.begin(),
+                          std::make_move_iterator(batch.begin()),
+                          std::make_move_iterator(batch.end()));
+            batch.clear();
+            throw;
         }
         bool idle = false;
         {

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 #include <csignal>
+#include <sys/stat.h>
 
 using grader::analyse_crash;
 using grader::analyse_fanout;
@@ -226,4 +227,30 @@ TEST_CASE("the runtime trace keeps the longest polls with spawn sites relative t
     CHECK(capped.unreadable_lines == 0); // a line cut by the cap is not read at all
 
     CHECK_FALSE(grader::read_runtime_trace(dir.path() / "absent.jsonl", root).present);
+}
+
+TEST_CASE("a candidate-written evidence file is never a FIFO or a symlink the grader follows",
+          "[grader][evidence][trace]") {
+    test_support::temp_dir dir;
+    const auto fifo = dir.path() / "rt-trace.jsonl";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const auto from_fifo = grader::read_runtime_trace(fifo, dir.path()); // must not block
+    CHECK(from_fifo.present);
+    CHECK(from_fifo.refused == "not a regular file");
+    CHECK(from_fifo.long_polls_total == 0);
+
+    const auto secret = dir.write("secret.txt", "{\"event\":\"task_end\"}\n");
+    const auto link = dir.path() / "link.jsonl";
+    std::filesystem::create_symlink(secret, link);
+    const auto via_link = grader::read_runtime_trace(link, dir.path());
+    CHECK(via_link.refused == "a symbolic link");
+    CHECK(via_link.tasks_ended == 0);
+
+    const auto exact = grader::read_untrusted_file(dir.write("ten.txt", "0123456789"), 10);
+    CHECK(exact.text == "0123456789");
+    CHECK_FALSE(exact.truncated);
+    const auto longer = grader::read_untrusted_file(dir.path() / "ten.txt", 4);
+    CHECK(longer.text == "0123");
+    CHECK(longer.truncated);
+    CHECK_FALSE(grader::read_untrusted_file(dir.path() / "absent", 4).exists);
 }

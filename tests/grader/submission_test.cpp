@@ -118,6 +118,17 @@ TEST_CASE("C++ build logs become located findings with errors first", "[grader][
     CHECK(found[3].line == 7);
 
     CHECK(grader::parse_cxx_diagnostics(log, src, 2).size() == 2);
+
+    // A CMake message that runs straight into a compiler line does not swallow it.
+    const auto glued = grader::parse_cxx_diagnostics(
+        "CMake Warning at CMakeLists.txt:9 (message):\n  careful\n   \n" + src.string() +
+            "/src/main.cpp:2:1: error: expected ';'\n",
+        src);
+    REQUIRE(glued.size() == 2);
+    CHECK(glued[0].id == "compile-error");
+    CHECK(glued[0].line == 2);
+    CHECK(glued[1].id == "cmake-warning");
+    CHECK(glued[1].message == "message: careful");
     CHECK(
         grader::parse_cxx_diagnostics(std::string(100000, 'x') + ":1:1: error: x\n", src).empty());
 }

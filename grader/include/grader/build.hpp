@@ -37,7 +37,8 @@ struct build_outcome {
     double seconds = 0;
     std::string cache; ///< "warm", "cold (cache built now)", "none"
     std::string isolation;
-    std::string summary; ///< one line for the report
+    bool timed_out = false; ///< the build was killed at its deadline
+    std::string summary;    ///< one line for the report
     std::string log;     ///< compiler output, capped
     std::vector<finding> findings;
 };

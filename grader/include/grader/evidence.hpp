@@ -54,6 +54,17 @@ fanout_evidence analyse_fanout(const mock_api::journal_snapshot& journal,
 /// aborts and other fatal signals. A run killed at its deadline is not a crash.
 std::vector<finding> analyse_crash(const sandbox_outcome& run);
 
+/// A file the candidate's process could have written (a run's evidence directory), read so
+/// that it cannot hurt the grader: no symlinks followed, nothing but a regular file opened
+/// (a FIFO would block the grader forever), at most `cap` bytes.
+struct untrusted_file {
+    bool exists = false;
+    std::string refused; ///< why it was not read ("a symbolic link", "not a regular file"), or ""
+    std::string text;    ///< up to the cap
+    bool truncated = false;
+};
+untrusted_file read_untrusted_file(const std::filesystem::path& file, std::size_t cap);
+
 /// One resume longer than the runtime's long-poll threshold (a blocking call or CPU hog inside
 /// async code), as the C++ runtime reported it.
 struct long_poll {
@@ -73,6 +84,7 @@ struct runtime_trace_evidence {
     std::vector<long_poll> long_polls; ///< the longest first, at most `keep`
     std::size_t unreadable_lines = 0;  ///< not JSON, or not a known event
     bool truncated = false;            ///< larger than the read cap; the rest was not read
+    std::string refused;               ///< the file was not read at all, and why
 
     nlohmann::json to_json() const;
 };
