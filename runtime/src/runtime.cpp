@@ -31,9 +31,8 @@ detail::run_one(step s, std::chrono::steady_clock::time_point started) {
     auto ended = std::chrono::steady_clock::now();
     if (s.owner) {
         bool wrote = end_poll(*s.owner, ended - started);
-        if (s.owner->ended.load()) { // this resume finished the task
-            detail::report_task_end(*s.owner);
-            wrote = true;
+        if (s.owner->ended.load(std::memory_order_relaxed)) { // this resume finished the task
+            wrote = detail::report_task_end(*s.owner) || wrote;
         }
         if (wrote) {
             ended = std::chrono::steady_clock::now(); // the reports' own time is nobody's poll

@@ -27,10 +27,12 @@ struct sink {
     std::mutex mutex;
     std::function<void(const long_poll&)> observer;
     std::FILE* file = nullptr;
+    std::atomic<bool> has_file{false}; ///< file != nullptr, readable without the lock
 
     sink() {
         if (const char* path = std::getenv("RT_TRACE_FILE"); path != nullptr && *path != '\0') {
             file = std::fopen(path, "a");
+            has_file.store(file != nullptr);
         }
     }
     ~sink() {
@@ -108,6 +110,7 @@ void trace::set_trace_file(const std::string& path) {
     if (!path.empty()) {
         s.file = std::fopen(path.c_str(), "a");
     }
+    s.has_file.store(s.file != nullptr);
 }
 
 std::string detail::format_location(const std::source_location& where) {
@@ -145,14 +148,16 @@ bool detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
     return true;
 }
 
-void detail::report_task_end(task_record& record) noexcept {
-    if (record.id == 0 || record.reported.exchange(true)) {
-        return;
-    }
+bool detail::report_task_end(task_record& record) noexcept {
     auto& s = the_sink();
+    // Without a trace file there is nothing to write: no lock, no clock read afterwards.
+    if (record.id == 0 || !s.has_file.load(std::memory_order_relaxed) ||
+        record.reported.exchange(true)) {
+        return false;
+    }
     std::lock_guard lock(s.mutex);
     if (s.file == nullptr) {
-        return;
+        return false;
     }
     try {
         write_line(s,
@@ -165,6 +170,7 @@ void detail::report_task_end(task_record& record) noexcept {
     } catch (...) {
         // Statistics are best effort; a failed allocation must not take the task down.
     }
+    return true;
 }
 
 } // namespace rt

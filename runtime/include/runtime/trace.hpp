@@ -63,8 +63,9 @@ namespace detail {
 /// Accounts one resume of `record` that took `took`; reports it if it was a long poll (and
 /// then returns true).
 bool end_poll(task_record& record, std::chrono::nanoseconds took);
-/// Writes the task_end line of an ended task, once (later calls do nothing). Never throws.
-void report_task_end(task_record& record) noexcept;
+/// Writes the task_end line of an ended task to the trace file, once (later calls do nothing);
+/// returns whether it wrote. Never throws.
+bool report_task_end(task_record& record) noexcept;
 /// "file:line" of a source location.
 std::string format_location(const std::source_location& where);
 } // namespace detail
