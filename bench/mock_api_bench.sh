@@ -34,67 +34,9 @@ delay_ms=200
 
 work=$(mktemp -d /tmp/mock_api_bench.XXXXXX)
 chmod 755 "$work" # nginx workers may run as another user and must read $work/www
-pids=()
-
-log() { printf '%s\n' "mock_api_bench: $(date +%T) $*" >&2; }
-die() {
-    log "$*"
-    exit 1
-}
-
-# Stops every process this script started (SIGTERM, then SIGKILL after 5 s), removes $work.
-cleanup() {
-    local pid i
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Drops a reaped process from the list, so that cleanup never signals a reused pid.
-forget() {
-    local rest=() p
-    for p in "${pids[@]}"; do
-        [[ $p == "$1" ]] || rest+=("$p")
-    done
-    pids=("${rest[@]}")
-}
-
-# Stops one started process now.
-stop() {
-    kill -TERM "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-    forget "$1"
-}
-
-# start_mock NAME SCENARIO: starts mock_api on a free port; sets mock_pid and mock_url.
-start_mock() {
-    local name=$1 scenario=$2 i
-    : >"$work/$name.out" # exists before the background job opens it, for sed below
-    "$mock_bin" --scenario "$scenario" --port 0 --host 127.0.0.1 \
-        >"$work/$name.out" 2>"$work/$name.err" &
-    mock_pid=$!
-    pids+=("$mock_pid")
-    for ((i = 0; i < 100; i++)); do
-        mock_url=$(sed -n '1s/^listening on //p' "$work/$name.out")
-        [[ -n $mock_url ]] && return 0
-        kill -0 "$mock_pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    cat "$work/$name.err" >&2
-    die "mock_api did not start"
-}
+bench_name=mock_api_bench
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
 # CPU time (user + system, ms) used so far by process $1.
 cpu_ms() { awk -v tck="$(getconf CLK_TCK)" '{ print ($14 + $15) * 1000 / tck }' "/proc/$1/stat"; }

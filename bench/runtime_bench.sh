@@ -46,67 +46,11 @@ detail_ms=100
 runtimes=(rt tokio asio)
 
 work=$(mktemp -d /tmp/runtime_bench.XXXXXX)
-pids=()
-
-log() { printf '%s\n' "runtime_bench: $(date +%T) $*" >&2; }
-die() {
-    log "$*"
-    exit 1
-}
-
-# Stops every process this script started (SIGTERM, then SIGKILL after 5 s), removes $work.
-cleanup() {
-    local pid i
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-# Drops a reaped process from the list, so that cleanup never signals a reused pid.
-forget() {
-    local rest=() p
-    for p in "${pids[@]}"; do
-        [[ $p == "$1" ]] || rest+=("$p")
-    done
-    pids=("${rest[@]}")
-}
-
-# Stops one started process now.
-stop() {
-    kill -TERM "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-    forget "$1"
-}
+bench_name=runtime_bench
+# shellcheck source=bench/lib.sh
+source "$repo/bench/lib.sh"
 
 curl_() { curl -sS --fail --max-time 10 "$@"; }
-
-# start_mock SCENARIO: starts mock_api on 127.0.0.1, free port; sets mock_pid and mock_url.
-start_mock() {
-    local i
-    : >"$work/mock.out" # exists before the background job opens it, for sed below
-    "$mock_bin" --scenario "$1" --port 0 --host 127.0.0.1 >"$work/mock.out" 2>"$work/mock.err" &
-    mock_pid=$!
-    pids+=("$mock_pid")
-    for ((i = 0; i < 100; i++)); do
-        mock_url=$(sed -n '1s/^listening on //p' "$work/mock.out")
-        [[ -n $mock_url ]] && break
-        kill -0 "$mock_pid" 2>/dev/null || break
-        sleep 0.05
-    done
-    [[ $mock_url == http://127.0.0.1:* ]] || { cat "$work/mock.err" >&2; die "mock_api did not start"; }
-}
 
 # bench_bin RUNTIME: the program of one runtime.
 bench_bin() {
@@ -194,7 +138,7 @@ latency:
 limits:
   max_connections: 4096
 EOF
-start_mock "$work/fanout.yaml"
+start_mock mock "$work/fanout.yaml"
 log "fanout: mock_api at $mock_url; warm-up run (discarded)"
 run_one "$work/warmup.json" rt fanout "$mock_url"
 for ((i = 1; i <= fanout_repeats; i++)); do

@@ -235,8 +235,7 @@ void run_park(const bench::params& p) {
         .add("rss_before_kb", out.rss_before / 1024)
         .add("rss_parked_kb", out.rss_parked / 1024)
         .add("bytes_per_task", static_cast<double>(out.rss_parked - out.rss_before) / n)
-        .add("bytes_per_task_excl_event",
-             static_cast<double>(out.rss_parked - out.rss_events) / n)
+        .add("bytes_per_task_excl_event", static_cast<double>(out.rss_parked - out.rss_events) / n)
         .add("release_ms", static_cast<double>(out.release_ns) / 1e6)
         .print();
 }
@@ -259,12 +258,7 @@ awaitable<int> get(asio::ip::tcp::endpoint server, std::string target, std::stri
     co_return static_cast<int>(response.result_int());
 }
 
-struct fanout_out {
-    std::size_t jobs = 0;
-    std::size_t ok = 0;
-    std::int64_t list_ns = 0;
-    std::int64_t fanout_ns = 0;
-};
+using bench::fanout_out;
 
 awaitable<fanout_out> fanout(asio::ip::tcp::endpoint server) {
     auto ex = co_await asio::this_coro::executor;
@@ -317,38 +311,11 @@ void run_fanout(const bench::params& p) {
     const auto [host, port] = bench::host_port(p.url);
     const asio::ip::tcp::endpoint server(asio::ip::make_address_v4(host), port);
     const auto out = run<fanout_out>(2, [&] { return fanout(server); });
-    bench::result("asio", p.mode)
-        .add("jobs", out.jobs)
-        .add("ok", out.ok)
-        .add("list_ms", static_cast<double>(out.list_ns) / 1e6)
-        .add("fanout_ms", static_cast<double>(out.fanout_ns) / 1e6)
-        .add("vm_hwm_kb", bench::status_kb("VmHWM"))
-        .print();
+    bench::print_fanout("asio", p, out);
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    bench::params p;
-    try {
-        p = bench::parse(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "asio_bench: " << e.what() << '\n' << bench::usage_text;
-        return 2;
-    }
-    try {
-        if (p.mode == "spawn-ct" || p.mode == "spawn-mt") {
-            run_spawn(p);
-        } else if (p.mode == "timers") {
-            run_timers(p);
-        } else if (p.mode == "park") {
-            run_park(p);
-        } else {
-            run_fanout(p);
-        }
-    } catch (const std::exception& e) {
-        std::cerr << "asio_bench " << p.mode << ": " << e.what() << '\n';
-        return 1;
-    }
-    return 0;
+    return bench::run_main("asio_bench", argc, argv, {run_spawn, run_timers, run_park, run_fanout});
 }

@@ -25,9 +25,9 @@ using steady = std::chrono::steady_clock;
 struct params {
     std::string mode;
     std::size_t tasks = 0;
-    std::size_t batch = 1000;   ///< spawn-*: tasks spawned, then joined, per round
+    std::size_t batch = 1000;        ///< spawn-*: tasks spawned, then joined, per round
     std::int64_t max_sleep_ms = 100; ///< timers: durations are in [0, max_sleep_ms]
-    std::string url;            ///< fanout: http://127.0.0.1:PORT
+    std::string url;                 ///< fanout: http://127.0.0.1:PORT
 };
 
 inline const char* usage_text =
@@ -154,6 +154,60 @@ inline std::vector<std::int64_t> job_ids(const std::string& body) {
         ids.push_back(job.at("id").get<std::int64_t>());
     }
     return ids;
+}
+
+/// What a fan-out run measured.
+struct fanout_out {
+    std::size_t jobs = 0;
+    std::size_t ok = 0;
+    std::int64_t list_ns = 0;
+    std::int64_t fanout_ns = 0;
+};
+
+/// Prints a fan-out result line (with the peak RSS of this process).
+inline void print_fanout(const char* runtime, const params& p, const fanout_out& out) {
+    result(runtime, p.mode)
+        .add("jobs", out.jobs)
+        .add("ok", out.ok)
+        .add("list_ms", static_cast<double>(out.list_ns) / 1e6)
+        .add("fanout_ms", static_cast<double>(out.fanout_ns) / 1e6)
+        .add("vm_hwm_kb", status_kb("VmHWM"))
+        .print();
+}
+
+/// The modes of one bench program.
+struct modes {
+    void (*spawn)(const params&);
+    void (*timers)(const params&);
+    void (*park)(const params&);
+    void (*fanout)(const params&);
+};
+
+/// main() of a bench program: parses the command line and runs the mode. Exit 2 on a bad
+/// command line, 1 if the mode failed.
+inline int run_main(const char* program, int argc, char** argv, const modes& m) {
+    params p;
+    try {
+        p = parse(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s: %s\n%s", program, e.what(), usage_text);
+        return 2;
+    }
+    try {
+        if (p.mode == "spawn-ct" || p.mode == "spawn-mt") {
+            m.spawn(p);
+        } else if (p.mode == "timers") {
+            m.timers(p);
+        } else if (p.mode == "park") {
+            m.park(p);
+        } else {
+            m.fanout(p);
+        }
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "%s %s: %s\n", program, p.mode.c_str(), e.what());
+        return 1;
+    }
+    return 0;
 }
 
 } // namespace bench

@@ -175,18 +175,12 @@ void run_park(const bench::params& p) {
         .add("rss_before_kb", out.rss_before / 1024)
         .add("rss_parked_kb", out.rss_parked / 1024)
         .add("bytes_per_task", static_cast<double>(out.rss_parked - out.rss_before) / n)
-        .add("bytes_per_task_excl_event",
-             static_cast<double>(out.rss_parked - out.rss_events) / n)
+        .add("bytes_per_task_excl_event", static_cast<double>(out.rss_parked - out.rss_events) / n)
         .add("release_ms", static_cast<double>(out.release_ns) / 1e6)
         .print();
 }
 
-struct fanout_out {
-    std::size_t jobs = 0;
-    std::size_t ok = 0;
-    std::int64_t list_ns = 0;
-    std::int64_t fanout_ns = 0;
-};
+using bench::fanout_out;
 
 rt::task<fanout_out> fanout(std::string url) {
     fanout_out out;
@@ -220,8 +214,8 @@ rt::task<fanout_out> fanout(std::string url) {
         }
     }
     if (first_error) {
-        std::cerr << "rt_bench fanout: " << (out.jobs - out.ok) << " failed, first: " << *first_error
-                  << '\n';
+        std::cerr << "rt_bench fanout: " << (out.jobs - out.ok)
+                  << " failed, first: " << *first_error << '\n';
     }
     co_return out;
 }
@@ -230,38 +224,11 @@ void run_fanout(const bench::params& p) {
     (void)bench::host_port(p.url); // loopback only
     rt::multi_thread_runtime runtime(2);
     const fanout_out out = runtime.block_on(fanout(p.url));
-    bench::result("rt", p.mode)
-        .add("jobs", out.jobs)
-        .add("ok", out.ok)
-        .add("list_ms", static_cast<double>(out.list_ns) / 1e6)
-        .add("fanout_ms", static_cast<double>(out.fanout_ns) / 1e6)
-        .add("vm_hwm_kb", bench::status_kb("VmHWM"))
-        .print();
+    bench::print_fanout("rt", p, out);
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    bench::params p;
-    try {
-        p = bench::parse(argc, argv);
-    } catch (const std::exception& e) {
-        std::cerr << "rt_bench: " << e.what() << '\n' << bench::usage_text;
-        return 2;
-    }
-    try {
-        if (p.mode == "spawn-ct" || p.mode == "spawn-mt") {
-            run_spawn(p);
-        } else if (p.mode == "timers") {
-            run_timers(p);
-        } else if (p.mode == "park") {
-            run_park(p);
-        } else {
-            run_fanout(p);
-        }
-    } catch (const std::exception& e) {
-        std::cerr << "rt_bench " << p.mode << ": " << e.what() << '\n';
-        return 1;
-    }
-    return 0;
+    return bench::run_main("rt_bench", argc, argv, {run_spawn, run_timers, run_park, run_fanout});
 }

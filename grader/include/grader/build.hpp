@@ -39,7 +39,7 @@ struct build_outcome {
     std::string isolation;
     bool timed_out = false; ///< the build was killed at its deadline
     std::string summary;    ///< one line for the report
-    std::string log;     ///< compiler output, capped
+    std::string log;        ///< compiler output, capped
     std::vector<finding> findings;
 };
 
