@@ -382,3 +382,45 @@ TEST_CASE("get_json parses a 200 and reports status, bad bodies and failed reque
     CHECK(got[3].error().kind == rt::net::json_error_kind::request);
     CHECK(got[3].error().message.find("closed") != std::string::npos);
 }
+
+namespace {
+
+// Connects `count` times to `port` in turn with a 300 ms deadline each; the error codes.
+rt::task<std::vector<rt::net::net_error>>
+connect_each(std::uint16_t port, int count, std::vector<rt::net::tcp_stream>& keep) {
+    std::vector<rt::net::net_error> codes;
+    for (int i = 0; i < count; ++i) {
+        auto s = co_await rt::net::tcp_stream::connect(
+            "127.0.0.1", port, rt::reactor::clock::now() + 300ms);
+        if (s.ok()) {
+            keep.push_back(std::move(s).value());
+        } else {
+            codes.push_back(s.failure().code);
+        }
+    }
+    co_return codes;
+}
+
+} // namespace
+
+TEST_CASE("a connect the server never completes times out at its deadline", "[runtime][net]") {
+    // A listener that never accepts, with the smallest backlog: once its queue is full the
+    // kernel drops further SYNs, so those connects stay in progress (the reactor's slow path).
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    REQUIRE(listener >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    auto* raw = reinterpret_cast<sockaddr*>(&addr);
+    socklen_t len = sizeof addr;
+    REQUIRE(::bind(listener, raw, len) == 0);
+    REQUIRE(::listen(listener, 0) == 0);
+    REQUIRE(::getsockname(listener, raw, &len) == 0);
+    std::vector<rt::net::tcp_stream> keep;
+    const auto codes = rt::block_on(connect_each(ntohs(addr.sin_port), 6, keep));
+    ::close(listener);
+    REQUIRE_FALSE(codes.empty());
+    for (const auto code : codes) {
+        CHECK(code == rt::net::net_error::timed_out);
+    }
+}
