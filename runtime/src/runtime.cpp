@@ -60,70 +60,68 @@ void detail::set_thread_name(const char* name) noexcept {
     ::pthread_setname_np(::pthread_self(), buffer);
 }
 
-detail::root_promise::~root_promise() {
-    if (record_) {
-        record_->ended.store(true);
+void detail::task_cell::end_frame() noexcept {
+    if (frame_) {
+        std::exchange(frame_, {}).destroy();
     }
+    ended.store(true);
     if (owner_ != nullptr) {
-        owner_->forget(this);
+        std::exchange(owner_, nullptr)->forget(*this);
     }
 }
 
 std::size_t runtime::live_tasks() const {
-    std::lock_guard lock(roots_mutex_);
-    return root_count_;
+    std::lock_guard lock(tasks_mutex_);
+    return task_count_;
 }
 
-task_ref runtime::adopt(detail::root_task root, std::string name, std::source_location location) {
-    auto& promise = root.handle.promise();
-    promise.owner_ = this;
-    promise.record_ = std::make_shared<task_record>();
-    promise.record_->id = next_task_id.fetch_add(1, std::memory_order_relaxed);
-    promise.record_->name = std::move(name);
-    promise.record_->spawned_at = location;
+void runtime::adopt(detail::task_cell& cell, std::string name, std::source_location location) {
+    cell.id = next_task_id.fetch_add(1, std::memory_order_relaxed);
+    cell.set_name(std::move(name));
+    cell.spawned_at = location;
+    cell.owner_ = this;
+    cell.retain(); // the runtime's reference, dropped by finish() or abandon()
     {
-        std::lock_guard lock(roots_mutex_);
-        promise.next_ = roots_;
-        if (roots_ != nullptr) {
-            roots_->prev_ = &promise;
+        std::lock_guard lock(tasks_mutex_);
+        cell.next_ = tasks_;
+        if (tasks_ != nullptr) {
+            tasks_->prev_ = &cell;
         }
-        roots_ = &promise;
-        ++root_count_;
+        tasks_ = &cell;
+        ++task_count_;
     }
-    task_ref record = promise.record_;
-    schedule(root.handle, promise.record_); // from here the task may run, finish and be freed
-    return record;
+    cell.retain();                                 // the step's
+    schedule(cell.frame_, task_ref::adopt(&cell)); // from here the task may run and end
 }
 
-void runtime::forget(detail::root_promise* root) noexcept {
-    std::lock_guard lock(roots_mutex_);
-    (root->prev_ != nullptr ? root->prev_->next_ : roots_) = root->next_;
-    if (root->next_ != nullptr) {
-        root->next_->prev_ = root->prev_;
+void runtime::forget(detail::task_cell& cell) noexcept {
+    std::lock_guard lock(tasks_mutex_);
+    (cell.prev_ != nullptr ? cell.prev_->next_ : tasks_) = cell.next_;
+    if (cell.next_ != nullptr) {
+        cell.next_->prev_ = cell.prev_;
     }
-    root->prev_ = root->next_ = nullptr;
-    --root_count_;
+    cell.prev_ = cell.next_ = nullptr;
+    --task_count_;
 }
 
 void runtime::shutdown() noexcept {
     // Blocking jobs may still complete slots and schedule waiters; let them finish first.
     blocking_.stop();
-    std::vector<detail::root_promise*> roots;
+    std::vector<detail::task_cell*> cells;
     {
-        std::lock_guard lock(roots_mutex_);
-        for (auto* r = roots_; r != nullptr; r = r->next_) {
-            roots.push_back(r);
+        std::lock_guard lock(tasks_mutex_);
+        for (auto* c = tasks_; c != nullptr; c = c->next_) {
+            cells.push_back(c);
         }
-        roots_ = nullptr;
-        root_count_ = 0;
+        tasks_ = nullptr;
+        task_count_ = 0;
     }
-    for (auto* root : roots) {
-        root->owner_ = nullptr; // already unregistered above
-        task_ref record = root->record_;
-        std::coroutine_handle<detail::root_promise>::from_promise(*root).destroy();
-        if (record) {
-            detail::report_task_end(*record); // destroyed unfinished: no run_one will report it
-        }
+    // Each still holds the runtime's reference, so destroying one frame (which may drop join
+    // handles of others) frees no cell still in the list.
+    for (auto* cell : cells) {
+        cell->owner_ = nullptr; // already unregistered above
+        cell->prev_ = cell->next_ = nullptr;
+        cell->abandon();
     }
 }
 

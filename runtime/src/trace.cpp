@@ -133,7 +133,7 @@ bool detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
         return false;
     }
     const long_poll report{
-        record.id, record.name, format_location(record.spawned_at), thread_name(), took};
+        record.id, record.name(), format_location(record.spawned_at), thread_name(), took};
     auto& s = the_sink();
     std::lock_guard lock(s.mutex);
     if (s.observer) {
@@ -162,7 +162,7 @@ bool detail::report_task_end(task_record& record) noexcept {
     try {
         write_line(s,
                    "{\"event\":\"task_end\",\"task_id\":" + std::to_string(record.id) +
-                       ",\"task\":" + json_string(record.name) + ",\"spawned_at\":" +
+                       ",\"task\":" + json_string(record.name()) + ",\"spawned_at\":" +
                        json_string(detail::format_location(record.spawned_at)) +
                        ",\"polls\":" + std::to_string(record.polls.load()) + ",\"busy_us\":" +
                        std::to_string(record.busy_ns.load() / 1000) + ",\"longest_poll_us\":" +

@@ -11,6 +11,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -119,6 +120,56 @@ TEST_CASE("tasks still pending at runtime destruction are destroyed", "[runtime]
     CHECK(receiver_dropped);
 }
 
+namespace {
+/// Sets *flag when destroyed (a moved-from probe sets nothing).
+struct probe {
+    bool* flag;
+    explicit probe(bool* f) : flag(f) {}
+    probe(probe&& other) noexcept : flag(std::exchange(other.flag, nullptr)) {}
+    probe& operator=(probe&&) = delete;
+    ~probe() {
+        if (flag != nullptr) {
+            *flag = true;
+        }
+    }
+};
+
+// `p` is a parameter: its copy in the frame lives until the frame is destroyed, not just until
+// the body returns.
+rt::task<int> holds(probe p) {
+    co_await rt::yield_now();
+    co_return p.flag != nullptr ? 7 : 0;
+}
+} // namespace
+
+TEST_CASE("a finished task's frame is freed before its join_handle is awaited",
+          "[runtime][spawn][memory]") {
+    bool frame_gone = false;
+    bool gone_before_join = false;
+    int value = 0;
+    rt::block_on([&]() -> rt::task<void> {
+        auto h = rt::spawn(holds(probe(&frame_gone)));
+        CHECK_FALSE(frame_gone);
+        while (!h.is_finished()) {
+            co_await rt::yield_now();
+        }
+        gone_before_join = frame_gone; // only the result is kept for the handle
+        value = co_await h;
+    }());
+    CHECK(gone_before_join);
+    CHECK(value == 7);
+}
+
+TEST_CASE("spawning a moved-from task throws logic_error", "[runtime][spawn]") {
+    rt::block_on([]() -> rt::task<void> {
+        auto t = twice(1);
+        auto h = rt::spawn(std::move(t));
+        CHECK_THROWS_AS(rt::spawn(std::move(t)), std::logic_error);
+        const int v = co_await h;
+        CHECK(v == 2);
+    }());
+}
+
 TEST_CASE("spawn outside a runtime throws logic_error", "[runtime][spawn]") {
     CHECK_THROWS_AS(rt::spawn(twice(1)), std::logic_error);
 }
@@ -201,11 +252,7 @@ rt::task<std::pair<bool, std::string>> spawn_then_block(std::chrono::millisecond
         done->notify();
         co_return;
     }(ran_on, thread));
-    bool stolen = false;
-    {
-        std::unique_lock lock(ran_on->mutex); // a deliberate blocking wait on a worker
-        stolen = ran_on->cv.wait_for(lock, patience, [&] { return ran_on->done; });
-    }
+    const bool stolen = ran_on->wait_for(patience); // a deliberate blocking wait on a worker
     co_await h;
     co_return std::pair{stolen, *thread};
 }

@@ -32,10 +32,11 @@ class current_thread_runtime final : public runtime {
     template <class T>
     T block_on(task<T> t, std::source_location loc = std::source_location::current()) {
         enter_check();
-        auto s = std::make_shared<detail::slot<T>>();
-        adopt(detail::run_root(s, std::move(t)), "block_on", loc);
-        run_until([&] { return s->is_complete(); });
-        return detail::unwrap<T>(s->take(), "rt: block_on task was destroyed");
+        auto cell = detail::spawn_cell<T>::make(std::move(t));
+        adopt(*cell, "block_on", loc);
+        auto& result = detail::spawn_cell<T>::result_of(cell);
+        run_until([&] { return result.is_complete(); });
+        return detail::unwrap<T>(result.take(), "rt: block_on task was destroyed");
     }
 
   private:

@@ -43,12 +43,14 @@ class multi_thread_runtime final : public runtime {
     template <class T>
     T block_on(task<T> t, std::source_location loc = std::source_location::current()) {
         enter_check();
-        auto s = std::make_shared<detail::slot<T>>();
-        auto done = std::make_shared<detail::completion_signal>();
-        s->notify_on_completion(done);
-        adopt(detail::run_root(s, std::move(t)), "block_on", loc);
-        done->wait();
-        return detail::unwrap<T>(s->take(), "rt: block_on task was destroyed");
+        auto cell = detail::spawn_cell<T>::make(std::move(t));
+        auto& result = detail::spawn_cell<T>::result_of(cell);
+        detail::completion_signal done;
+        result.park(
+            detail::waiter{std::noop_coroutine(), &done}); // not started: cannot be complete
+        adopt(*cell, "block_on", loc);
+        done.wait();
+        return detail::unwrap<T>(result.take(), "rt: block_on task was destroyed");
     }
 
   private:

@@ -6,17 +6,56 @@
 
 #include <atomic>
 #include <coroutine>
-#include <memory>
+#include <cstdint>
 #include <optional>
 #include <utility>
 
 namespace rt {
 
 namespace detail {
+/// The channel: one allocation, shared by the two halves (and a parked recv_awaiter) through
+/// a reference count of its own (a shared_ptr would add a control block and double each half).
 template <class T>
 struct oneshot_state {
     slot<T> value;
+    std::atomic<std::uint32_t> refs{1};
     std::atomic<bool> receiver_alive{true};
+};
+
+/// A counted reference to a oneshot_state.
+template <class T>
+class oneshot_ref {
+  public:
+    oneshot_ref() noexcept = default;
+    /// A new channel, with this as its one reference.
+    static oneshot_ref make() {
+        oneshot_ref r;
+        r.state_ = new oneshot_state<T>();
+        return r;
+    }
+    oneshot_ref(const oneshot_ref& other) noexcept : state_(other.state_) {
+        if (state_ != nullptr) {
+            state_->refs.fetch_add(1, std::memory_order_relaxed);
+        }
+    }
+    oneshot_ref(oneshot_ref&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
+    oneshot_ref& operator=(oneshot_ref other) noexcept {
+        std::swap(state_, other.state_);
+        return *this;
+    }
+    ~oneshot_ref() { reset(); }
+    void reset() noexcept {
+        if (auto* s = std::exchange(state_, nullptr)) {
+            if (s->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+                delete s;
+            }
+        }
+    }
+    oneshot_state<T>* operator->() const noexcept { return state_; }
+    explicit operator bool() const noexcept { return state_ != nullptr; }
+
+  private:
+    oneshot_state<T>* state_ = nullptr;
 };
 } // namespace detail
 
@@ -25,7 +64,7 @@ struct oneshot_state {
 template <class T>
 class oneshot_sender {
   public:
-    explicit oneshot_sender(std::shared_ptr<detail::oneshot_state<T>> s) : state_(std::move(s)) {}
+    explicit oneshot_sender(detail::oneshot_ref<T> s) noexcept : state_(std::move(s)) {}
     oneshot_sender(oneshot_sender&&) noexcept = default;
     oneshot_sender& operator=(oneshot_sender&& other) noexcept {
         close();
@@ -52,27 +91,27 @@ class oneshot_sender {
             state_.reset();
         }
     }
-    std::shared_ptr<detail::oneshot_state<T>> state_;
+    detail::oneshot_ref<T> state_;
 };
 
 /// Receiving half. Move-only.
 template <class T>
 class oneshot_receiver {
   public:
-    explicit oneshot_receiver(std::shared_ptr<detail::oneshot_state<T>> s) : state_(std::move(s)) {}
+    explicit oneshot_receiver(detail::oneshot_ref<T> s) noexcept : state_(std::move(s)) {}
     oneshot_receiver(oneshot_receiver&&) noexcept = default;
-    oneshot_receiver& operator=(oneshot_receiver&&) noexcept = default;
-    ~oneshot_receiver() {
-        if (state_) {
-            state_->receiver_alive.store(false);
-        }
+    oneshot_receiver& operator=(oneshot_receiver&& other) noexcept {
+        release();
+        state_ = std::move(other.state_);
+        return *this;
     }
+    ~oneshot_receiver() { release(); }
 
     /// What `co_await rx.recv()` awaits: the channel's slot directly, with no coroutine frame
     /// of its own (a parked receiver costs only its awaiting task). Keeps the channel alive.
     class [[nodiscard]] recv_awaiter {
       public:
-        explicit recv_awaiter(std::shared_ptr<detail::oneshot_state<T>> s)
+        explicit recv_awaiter(detail::oneshot_ref<T> s)
             : state_(std::move(s)), inner_(state_->value) {}
         bool await_ready() const noexcept { return inner_.await_ready(); }
         bool await_suspend(std::coroutine_handle<> h) { return inner_.await_suspend(h); }
@@ -85,7 +124,7 @@ class oneshot_receiver {
         }
 
       private:
-        std::shared_ptr<detail::oneshot_state<T>> state_;
+        detail::oneshot_ref<T> state_;
         typename detail::slot<T>::awaiter inner_;
     };
 
@@ -95,14 +134,20 @@ class oneshot_receiver {
     recv_awaiter recv() { return recv_awaiter(state_); }
 
   private:
-    std::shared_ptr<detail::oneshot_state<T>> state_;
+    void release() noexcept {
+        if (state_) {
+            state_->receiver_alive.store(false);
+            state_.reset();
+        }
+    }
+    detail::oneshot_ref<T> state_;
 };
 
 /// Creates a connected oneshot sender/receiver pair.
 template <class T>
 std::pair<oneshot_sender<T>, oneshot_receiver<T>> oneshot() {
-    auto s = std::make_shared<detail::oneshot_state<T>>();
-    return {oneshot_sender<T>(s), oneshot_receiver<T>(s)};
+    auto s = detail::oneshot_ref<T>::make();
+    return {oneshot_sender<T>(s), oneshot_receiver<T>(std::move(s))};
 }
 
 } // namespace rt

@@ -3,7 +3,6 @@
 // thread-local "current runtime".
 
 #include "runtime/detail/blocking_pool.hpp"
-#include "runtime/detail/root_task.hpp"
 #include "runtime/reactor.hpp"
 #include "runtime/scheduler.hpp"
 
@@ -29,25 +28,26 @@ class runtime : public scheduler {
     /// Number of spawned tasks that have not finished (for tests and diagnostics).
     std::size_t live_tasks() const;
 
-    /// Takes ownership of a root coroutine, records its name and spawn site, and schedules it.
-    /// Any thread. Used by spawn() and block_on(). Returns the task's record.
-    task_ref adopt(detail::root_task root, std::string name, std::source_location location);
-    /// Called by ~root_promise when a root finishes or is destroyed.
-    void forget(detail::root_promise* root) noexcept;
+    /// Registers a new spawned task's cell (taking a reference for the runtime until the task
+    /// ends), records its name and spawn site, and schedules its frame. Any thread. Used by
+    /// spawn() and block_on().
+    void adopt(detail::task_cell& cell, std::string name, std::source_location location);
+    /// Unregisters a cell whose task has ended (task_cell::end_frame).
+    void forget(detail::task_cell& cell) noexcept;
 
   protected:
-    /// Finishes the blocking pool's jobs, then destroys every root that has not finished (each
+    /// Finishes the blocking pool's jobs, then destroys every task that has not finished (each
     /// frame's destructors unregister their waiters). Call with no thread running tasks.
     void shutdown() noexcept;
 
   private:
     reactor reactor_;
     detail::blocking_pool blocking_;
-    // Live roots as an intrusive doubly linked list through their promises: adopting and
+    // Live tasks as an intrusive doubly linked list through their cells: adopting and
     // forgetting a task allocate nothing and cost O(1).
-    mutable std::mutex roots_mutex_;
-    detail::root_promise* roots_ = nullptr;
-    std::size_t root_count_ = 0;
+    mutable std::mutex tasks_mutex_;
+    detail::task_cell* tasks_ = nullptr;
+    std::size_t task_count_ = 0;
 };
 
 /// The runtime whose run loop is executing on this thread, or nullptr. It is a thread_local set

@@ -1,16 +1,13 @@
 #pragma once
 // scheduler: "resume this coroutine later", the one thing every executor provides.
 
+#include "runtime/detail/task_cell.hpp"
+
 #include <chrono>
 #include <coroutine>
-#include <memory>
+#include <utility>
 
 namespace rt {
-
-struct task_record; // trace.hpp
-/// Shared, because a task's last resume may still be winding down on one thread while another
-/// thread already resumes (or finishes) it: each holder keeps the record alive.
-using task_ref = std::shared_ptr<task_record>;
 
 namespace detail {
 /// The spawned task whose code this thread is running now (set by run_one), or null.
@@ -56,9 +53,15 @@ std::chrono::steady_clock::time_point run_one(step s,
 /// it parks an awaiter, so that whoever completes it later can wake it from any thread.
 /// The owning task is taken when the waiter is made, on the thread that parks the coroutine.
 struct waiter {
+    /// No waiter. Holds no task: an empty waiter left in a task's own result slot must not keep
+    /// that task's cell alive.
+    waiter() noexcept = default;
+    waiter(std::coroutine_handle<> h, scheduler* s, task_ref o = current_task()) noexcept
+        : handle(h), sched(s), owner(std::move(o)) {}
+
     std::coroutine_handle<> handle;
     scheduler* sched = nullptr;
-    task_ref owner = current_task();
+    task_ref owner;
 
     explicit operator bool() const noexcept { return static_cast<bool>(handle); }
     /// Schedules the coroutine on its own scheduler; callable from any thread.

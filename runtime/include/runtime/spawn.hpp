@@ -1,17 +1,79 @@
 #pragma once
 // spawn: start a task concurrently on the current runtime; join_handle: its result.
 
-#include "runtime/detail/root_task.hpp"
 #include "runtime/detail/slot.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/task.hpp"
 
-#include <memory>
+#include <coroutine>
+#include <exception>
 #include <source_location>
+#include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace rt {
+
+namespace detail {
+/// The cell of a spawned task<T>: the record, the frame and the result slot in one allocation
+/// (task_cell.hpp). The join handle, block_on and timeout read `result`.
+template <class T>
+class spawn_cell final : public task_cell {
+  public:
+    /// Takes `t`'s frame into a new cell; returns the one reference there is. Throws
+    /// std::logic_error for an empty (moved-from) task.
+    static task_ref make(task<T> t) {
+        if (!t.valid()) {
+            throw std::logic_error("rt: spawning an empty (moved-from) task");
+        }
+        auto* cell = new spawn_cell();
+        auto frame = t.release();
+        frame.promise().cell_ = cell;
+        cell->frame_ = frame;
+        return task_ref::adopt(cell);
+    }
+    /// The result slot of a cell made by make() with the same T.
+    static slot<T>& result_of(const task_ref& cell) noexcept {
+        return static_cast<spawn_cell&>(*cell).result;
+    }
+
+    void finish() noexcept override {
+        auto outcome = take_outcome();
+        end_frame();
+        result.complete(std::move(outcome));
+        release(); // the runtime's reference; the resume that got here holds one more
+    }
+    void abandon() noexcept override {
+        end_frame();
+        result.close();
+        report_task_end(*this); // no run_one will report it
+        release();
+    }
+
+    slot<T> result;
+
+  private:
+    using state = typename slot<T>::state;
+    /// The frame's value or exception (the body has returned, the frame is still there).
+    state take_outcome() noexcept {
+        auto& promise =
+            std::coroutine_handle<task_promise<T>>::from_address(frame_.address()).promise();
+        try {
+            if (promise.exception_) {
+                return state(std::in_place_index<2>, promise.exception_);
+            }
+            if constexpr (std::is_void_v<T>) {
+                return state(std::in_place_index<1>);
+            } else {
+                return state(std::in_place_index<1>, std::move(std::get<1>(promise.value_)));
+            }
+        } catch (...) { // moving the value threw
+            return state(std::in_place_index<2>, std::current_exception());
+        }
+    }
+};
+} // namespace detail
 
 /// The result of a spawned task. co_await it to get the task's value (or its exception,
 /// rethrown). Dropping a join_handle, or calling detach(), lets the task run to completion
@@ -19,57 +81,40 @@ namespace rt {
 template <class T>
 class [[nodiscard]] join_handle {
   public:
-    join_handle(std::shared_ptr<detail::slot<T>> s, task_ref record)
-        : slot_(std::move(s)), record_(std::move(record)) {}
+    /// `cell`: a reference to a spawn_cell<T>.
+    explicit join_handle(task_ref cell) noexcept : cell_(std::move(cell)) {}
 
-    /// Name given to spawn() (may be empty; empty for a moved-from handle).
+    /// Name given to spawn() (may be empty; empty for a moved-from or detached handle).
     const std::string& name() const noexcept {
         static const std::string none;
-        return record_ ? record_->name : none;
+        return cell_ ? cell_->name() : none;
     }
-    /// Where spawn() was called (a default location for a moved-from handle).
+    /// Where spawn() was called (a default location for a moved-from or detached handle).
     const std::source_location& location() const noexcept {
         static const std::source_location none;
-        return record_ ? record_->spawned_at : none;
+        return cell_ ? cell_->spawned_at : none;
     }
     /// True once the task has finished (value or exception). Any thread.
-    bool is_finished() const { return slot_ && slot_->is_complete(); }
+    bool is_finished() const { return cell_ && cell().is_complete(); }
     /// Gives up the result; the task keeps running. The handle must not be awaited after this.
-    void detach() noexcept { slot_.reset(); }
+    void detach() noexcept { cell_.reset(); }
 
     /// Awaits the task's end: returns its value or rethrows its exception. Await once, from a
     /// runtime thread; throws std::logic_error if detached or already awaited.
-    task<T> operator co_await() { return join(slot_); }
+    task<T> operator co_await() { return join(cell_); }
 
   private:
-    static task<T> join(std::shared_ptr<detail::slot<T>> s) {
-        if (!s) {
+    detail::slot<T>& cell() const noexcept { return detail::spawn_cell<T>::result_of(cell_); }
+    static task<T> join(task_ref cell) {
+        if (!cell) {
             throw std::logic_error("rt: awaiting a detached join_handle");
         }
-        co_return detail::unwrap<T>(co_await s->wait(), "rt: join_handle awaited twice");
+        co_return detail::unwrap<T>(co_await detail::spawn_cell<T>::result_of(cell).wait(),
+                                    "rt: join_handle awaited twice");
     }
 
-    std::shared_ptr<detail::slot<T>> slot_;
-    task_ref record_; ///< name, spawn site, statistics (shared with the task)
+    task_ref cell_;
 };
-
-namespace detail {
-/// The root coroutine of a spawned task: runs `t` and stores its outcome (value or exception)
-/// in `s`, which join handles and the combinators read.
-template <class T>
-root_task run_root(std::shared_ptr<slot<T>> s, task<T> t) {
-    try {
-        if constexpr (std::is_void_v<T>) {
-            co_await std::move(t);
-            s->set_value({});
-        } else {
-            s->set_value(co_await std::move(t));
-        }
-    } catch (...) {
-        s->set_exception(std::current_exception());
-    }
-}
-} // namespace detail
 
 /// Starts `t` on runtime `rt` (it may begin immediately on another worker) and returns its
 /// join_handle. `name` and `location` are kept for diagnostics. Any thread.
@@ -78,9 +123,9 @@ join_handle<T> spawn_on(runtime& rt,
                         task<T> t,
                         std::string name = {},
                         std::source_location location = std::source_location::current()) {
-    auto s = std::make_shared<detail::slot<T>>();
-    auto record = rt.adopt(detail::run_root(s, std::move(t)), std::move(name), location);
-    return join_handle<T>(std::move(s), std::move(record));
+    auto cell = detail::spawn_cell<T>::make(std::move(t));
+    rt.adopt(*cell, std::move(name), location);
+    return join_handle<T>(std::move(cell));
 }
 
 /// spawn_on(current runtime, ...). Must be called on a runtime thread (inside a task run by

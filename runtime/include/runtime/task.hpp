@@ -1,6 +1,7 @@
 #pragma once
 // task<T>: the lazy, move-only coroutine type every other primitive is written in.
 
+#include "runtime/detail/task_cell.hpp"
 #include "runtime/detail/trampoline.hpp"
 
 #include <coroutine>
@@ -18,22 +19,28 @@ class task;
 namespace detail {
 
 /// Resumes whoever awaited the finished task, via the trampoline (see detail/trampoline.hpp),
-/// so a chain of tasks finishing one after another never grows the stack. Runs on the thread
-/// that finished the task.
+/// so a chain of tasks finishing one after another never grows the stack. A spawned task has
+/// no awaiter but a cell (spawn.hpp), which takes the outcome and frees the frame. Runs on the
+/// thread that finished the task.
 struct final_awaiter {
     bool await_ready() const noexcept { return false; }
     template <class Promise>
     void await_suspend(std::coroutine_handle<Promise> h) const noexcept {
-        if (auto continuation = h.promise().continuation_) {
-            detail::transfer_to(continuation);
+        auto& promise = h.promise();
+        if (promise.continuation_) {
+            detail::transfer_to(promise.continuation_);
+        } else if (promise.cell_ != nullptr) {
+            promise.cell_->finish(); // destroys this frame: touch nothing after it
         }
     }
     void await_resume() const noexcept {}
 };
 
-/// What every task promise shares: lazy start and the continuation to resume at the end.
+/// What every task promise shares: lazy start, and who is told at the end: the awaiting
+/// coroutine, or for a spawned task its cell.
 struct task_promise_base {
     std::coroutine_handle<> continuation_;
+    task_cell* cell_ = nullptr;
     std::exception_ptr exception_;
 
     std::suspend_always initial_suspend() const noexcept { return {}; }
@@ -101,6 +108,8 @@ class [[nodiscard]] task {
 
     /// True if this task owns a coroutine frame (false after a move).
     bool valid() const noexcept { return static_cast<bool>(handle_); }
+    /// Gives up ownership of the frame (for spawn, whose cell then owns it); empty afterwards.
+    std::coroutine_handle<promise_type> release() noexcept { return std::exchange(handle_, {}); }
 
     // The awaiter protocol lives on task itself, so `co_await some_task` needs no adaptor.
     bool await_ready() const noexcept { return !handle_ || handle_.done(); }

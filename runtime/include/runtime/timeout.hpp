@@ -7,7 +7,6 @@
 #include "runtime/task.hpp"
 
 #include <chrono>
-#include <memory>
 #include <optional>
 #include <stdexcept>
 
@@ -45,15 +44,16 @@ class timeout_result {
 /// If `t` finishes first, the timer is cancelled. Runtime threads only.
 template <class T, class Rep, class Period>
 task<timeout_result<T>> timeout(std::chrono::duration<Rep, Period> limit, task<T> t) {
-    auto s = std::make_shared<detail::slot<T>>();
     runtime& rt = require_current_runtime("rt::timeout");
     reactor& io = rt.io();
-    // Spawned straight into our slot (no join handle): the timer closes the same slot.
-    rt.adopt(detail::run_root(s, std::move(t)), "timeout", std::source_location::current());
+    // Spawned, and awaited through the cell's result slot directly: the timer closes the same
+    // slot, and the task's own outcome, if later, finds it complete and is dropped.
+    auto cell = detail::spawn_cell<T>::make(std::move(t));
+    rt.adopt(*cell, "timeout", std::source_location::current());
     auto deadline =
         reactor::clock::now() + std::chrono::duration_cast<reactor::clock::duration>(limit);
-    auto timer = io.add_timer(deadline, [s] { s->close(); });
-    auto outcome = co_await s->wait();
+    auto timer = io.add_timer(deadline, [cell] { detail::spawn_cell<T>::result_of(cell).close(); });
+    auto outcome = co_await detail::spawn_cell<T>::result_of(cell).wait();
     io.cancel(timer);
     if (std::holds_alternative<detail::closed_t>(outcome)) {
         co_return timeout_result<T>::timed_out();

@@ -24,17 +24,29 @@ namespace rt {
 /// resume that finished it (run_one), or when the runtime destroys it unfinished.
 struct task_record {
     std::uint64_t id = 0;
-    std::string name;
     std::source_location spawned_at;
     std::atomic<std::uint64_t> polls{0};
     std::atomic<std::int64_t> busy_ns{0};
     std::atomic<std::int64_t> longest_poll_ns{0};
-    std::atomic<bool> ended{false};    ///< the task's frame is gone (set by ~root_promise)
+    std::atomic<bool> ended{false};    ///< the task's frame is gone (task_cell::end_frame)
     std::atomic<bool> reported{false}; ///< task_end was written
 
     task_record() = default;
     task_record(const task_record&) = delete;
     task_record& operator=(const task_record&) = delete;
+
+    /// The name given to spawn() ("" if none).
+    const std::string& name() const noexcept {
+        static const std::string none;
+        return name_ ? *name_ : none;
+    }
+    void set_name(std::string name) {
+        name_ = name.empty() ? nullptr : std::make_unique<const std::string>(std::move(name));
+    }
+
+  private:
+    // Out of line, so that an unnamed task (the usual case) pays 8 bytes, not a std::string's 32.
+    std::unique_ptr<const std::string> name_;
 };
 
 /// One resume that ran longer than the threshold.

@@ -2,10 +2,12 @@
 // slot<T>: a thread-safe, set-once result cell with one awaiting coroutine. join handles,
 // oneshot channels, when_any and timeout are all thin layers over it.
 
+#include "runtime/detail/spin_lock.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
 #include "runtime/task.hpp"
 
+#include <chrono>
 #include <condition_variable>
 #include <coroutine>
 #include <exception>
@@ -20,24 +22,34 @@ namespace rt::detail {
 struct closed_t {};
 
 /// What a thread outside the runtime blocks on until a slot completes
-/// (multi_thread_runtime::block_on). Kept out of slot itself: a condition variable in every
+/// (multi_thread_runtime::block_on): a scheduler whose "resume" is a notification, parked in
+/// the slot as its waiter (slot::park). Kept out of slot itself: a condition variable in every
 /// slot would cost each spawned task 48 bytes for the one slot per program that needs it.
-struct completion_signal {
-    std::mutex mutex;
-    std::condition_variable cv;
-    bool done = false;
-
+class completion_signal final : public scheduler {
+  public:
+    /// The slot completed. Notifies under the lock: wait() cannot return, and its caller cannot
+    /// destroy this, before we have let go of the mutex.
+    void schedule(std::coroutine_handle<>, task_ref) override { notify(); }
     void notify() {
-        {
-            std::lock_guard lock(mutex);
-            done = true;
-        }
-        cv.notify_all();
+        std::lock_guard lock(mutex_);
+        done_ = true;
+        cv_.notify_all();
     }
     void wait() {
-        std::unique_lock lock(mutex);
-        cv.wait(lock, [this] { return done; });
+        std::unique_lock lock(mutex_);
+        cv_.wait(lock, [this] { return done_; });
     }
+    /// wait() for at most `patience`; returns whether notified.
+    template <class Rep, class Period>
+    bool wait_for(std::chrono::duration<Rep, Period> patience) {
+        std::unique_lock lock(mutex_);
+        return cv_.wait_for(lock, patience, [this] { return done_; });
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable cv_;
+    bool done_ = false;
 };
 
 template <class T>
@@ -54,6 +66,22 @@ class slot {
         return complete(state(std::in_place_index<2>, std::move(e)));
     }
     bool close() { return complete(state(std::in_place_index<3>)); }
+    /// Completes the slot with `s` (not pending) and wakes its waiter, unless already complete.
+    bool complete(state s) {
+        waiter w;
+        {
+            std::lock_guard lock(mutex_);
+            if (state_.index() != 0) {
+                return false;
+            }
+            state_ = std::move(s);
+            w = std::exchange(waiter_, {});
+        }
+        if (w) {
+            w.wake();
+        }
+        return true;
+    }
 
     bool is_complete() const {
         std::lock_guard lock(mutex_);
@@ -64,16 +92,16 @@ class slot {
         std::lock_guard lock(mutex_);
         return state_.index() == 0 ? state() : take_locked();
     }
-    /// Has `signal` notified when the slot completes (at once if it already has). Any thread.
-    void notify_on_completion(std::shared_ptr<completion_signal> signal) {
-        {
-            std::lock_guard lock(mutex_);
-            if (state_.index() == 0) {
-                signal_ = std::move(signal);
-                return;
-            }
+    /// Parks `w` as the slot's waiter (woken when it completes); false, parking nothing, if
+    /// it already has. For waiters that are not a coroutine awaiting here (a
+    /// completion_signal). Any thread.
+    bool park(waiter w) {
+        std::lock_guard lock(mutex_);
+        if (state_.index() != 0) {
+            return false;
         }
-        signal->notify();
+        waiter_ = std::move(w);
+        return true;
     }
 
     /// Awaitable yielding the state once complete; a second take sees closed_t. Only one
@@ -114,32 +142,15 @@ class slot {
     awaiter wait() noexcept { return awaiter{*this}; }
 
   private:
-    bool complete(state s) {
-        waiter w;
-        std::shared_ptr<completion_signal> signal;
-        {
-            std::lock_guard lock(mutex_);
-            if (state_.index() != 0) {
-                return false;
-            }
-            state_ = std::move(s);
-            w = std::exchange(waiter_, {});
-            signal = std::move(signal_);
-        }
-        if (signal) {
-            signal->notify();
-        }
-        if (w) {
-            w.wake();
-        }
-        return true;
+    state take_locked() {
+        state taken(std::move(state_));
+        state_.template emplace<3>();
+        return taken;
     }
-    state take_locked() { return std::exchange(state_, state(std::in_place_index<3>)); }
 
-    mutable std::mutex mutex_;
+    mutable spin_lock mutex_;
     state state_;
     waiter waiter_;
-    std::shared_ptr<completion_signal> signal_;
 };
 
 /// Turns a completed state into the value, rethrowing a stored exception. A closed state

@@ -1,0 +1,113 @@
+#pragma once
+// task_cell: the one allocation a spawned task adds to its own coroutine frame; task_ref: a
+// counted reference to it.
+//
+// A cell holds what tokio keeps in a task's header and trailer: the task's name, spawn site
+// and statistics (task_record, trace.hpp), a reference count, the runtime's list links, the
+// coroutine frame it owns, and - in spawn_cell<T> (spawn.hpp) - the result the join handle
+// reads. Its references: the runtime holds one from adopt() until the task ends; the join
+// handle one; and every queued step and parked waiter one (task_ref), because the tail of a
+// resume that ended the task (run_one writing task_end) still reads the record.
+
+#include "runtime/trace.hpp"
+
+#include <atomic>
+#include <coroutine>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+namespace rt {
+
+class runtime;
+
+namespace detail {
+
+class task_cell : public task_record {
+  public:
+    task_cell() = default;
+    task_cell(const task_cell&) = delete;
+    task_cell& operator=(const task_cell&) = delete;
+
+    void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
+    /// Drops one reference; the last one frees the cell. Any thread.
+    void release() noexcept {
+        if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+            delete this;
+        }
+    }
+
+    /// The task's body returned or threw: called from the frame's final suspend (task.hpp).
+    /// Moves the outcome into the result, destroys the frame, unregisters from the runtime,
+    /// completes the result (waking the joiner) and drops the runtime's reference.
+    virtual void finish() noexcept = 0;
+    /// The runtime is shutting down with the task unfinished: destroys the frame (its
+    /// destructors unregister its waiters), closes the result, writes task_end and drops the
+    /// runtime's reference. Called with no thread running tasks.
+    virtual void abandon() noexcept = 0;
+
+    // Set by runtime::adopt; the links are guarded by the runtime's list mutex.
+    runtime* owner_ = nullptr;
+    task_cell* prev_ = nullptr;
+    task_cell* next_ = nullptr;
+    std::coroutine_handle<> frame_; ///< the task's coroutine frame, until it ends
+
+  protected:
+    virtual ~task_cell() {
+        if (frame_) {
+            frame_.destroy(); // never adopted (spawn failed before scheduling it)
+        }
+    }
+    /// Destroys the frame, marks the record ended and unregisters from the runtime
+    /// (runtime.cpp). Shared by finish() and abandon().
+    void end_frame() noexcept;
+
+  private:
+    std::atomic<std::uint32_t> refs_{1};
+};
+
+} // namespace detail
+
+/// A counted reference to a spawned task's cell (its record, result and frame). Copying it
+/// costs one atomic increment; the last reference frees the cell. Null for work that belongs to
+/// no spawned task.
+class task_ref {
+  public:
+    task_ref() noexcept = default;
+    task_ref(std::nullptr_t) noexcept {}
+    /// Takes over one reference the caller already holds (no increment).
+    static task_ref adopt(detail::task_cell* cell) noexcept {
+        task_ref r;
+        r.cell_ = cell;
+        return r;
+    }
+    task_ref(const task_ref& other) noexcept : cell_(other.cell_) {
+        if (cell_ != nullptr) {
+            cell_->retain();
+        }
+    }
+    task_ref(task_ref&& other) noexcept : cell_(std::exchange(other.cell_, nullptr)) {}
+    task_ref& operator=(task_ref other) noexcept {
+        std::swap(cell_, other.cell_);
+        return *this;
+    }
+    ~task_ref() { reset(); }
+
+    void reset() noexcept {
+        if (auto* c = std::exchange(cell_, nullptr)) {
+            c->release();
+        }
+    }
+    detail::task_cell* get() const noexcept { return cell_; }
+    detail::task_cell* operator->() const noexcept { return cell_; }
+    detail::task_cell& operator*() const noexcept { return *cell_; }
+    explicit operator bool() const noexcept { return cell_ != nullptr; }
+    friend bool operator==(const task_ref& a, const task_ref& b) noexcept {
+        return a.cell_ == b.cell_;
+    }
+
+  private:
+    detail::task_cell* cell_ = nullptr;
+};
+
+} // namespace rt
