@@ -3,7 +3,8 @@
 #   work        its scratch directory (removed on exit)
 #   mock_bin    the mock_api executable (for start_mock)
 # Every process a script starts goes into `pids`; on exit, failure included, each gets
-# SIGTERM, then SIGKILL after 5 s, and $work is removed. mock_api listens on 127.0.0.1 only.
+# SIGTERM, then SIGKILL after 5 s, and $work is removed. mock_api listens on 127.0.0.1 only,
+# and so must any server started with start_server.
 # shellcheck shell=bash disable=SC2154
 
 pids=()
@@ -50,21 +51,31 @@ stop() {
     forget "$1"
 }
 
-# start_mock NAME SCENARIO: starts mock_api on 127.0.0.1, a free port; sets mock_pid and
-# mock_url. Its output goes to $work/NAME.out and .err.
-start_mock() {
-    local name=$1 scenario=$2 i
+# start_server NAME CMD...: starts CMD, a server whose first stdout line is
+# `listening on http://127.0.0.1:PORT`, and waits (up to 5 s) for that line; sets server_pid
+# and server_url. Its output goes to $work/NAME.out and .err. Dies if it does not start.
+start_server() {
+    local name=$1 i
+    shift
     : >"$work/$name.out" # exists before the background job opens it, for sed below
-    "$mock_bin" --scenario "$scenario" --port 0 --host 127.0.0.1 \
-        >"$work/$name.out" 2>"$work/$name.err" &
-    mock_pid=$!
-    pids+=("$mock_pid")
+    "$@" >"$work/$name.out" 2>"$work/$name.err" &
+    server_pid=$!
+    pids+=("$server_pid")
     for ((i = 0; i < 100; i++)); do
-        mock_url=$(sed -n '1s/^listening on //p' "$work/$name.out")
-        [[ $mock_url == http://127.0.0.1:* ]] && return 0
-        kill -0 "$mock_pid" 2>/dev/null || break
+        server_url=$(sed -n '1s/^listening on //p' "$work/$name.out")
+        [[ $server_url == http://127.0.0.1:* ]] && return 0
+        kill -0 "$server_pid" 2>/dev/null || break
         sleep 0.05
     done
     cat "$work/$name.err" >&2
-    die "mock_api did not start"
+    die "${1##*/} did not start ($name)"
+}
+
+# start_mock NAME SCENARIO: starts mock_api on 127.0.0.1, a free port; sets mock_pid and
+# mock_url (and server_pid, server_url). Its output goes to $work/NAME.out and .err.
+# shellcheck disable=SC2034 # mock_pid and mock_url are for the sourcing script
+start_mock() {
+    start_server "$1" "$mock_bin" --scenario "$2" --port 0 --host 127.0.0.1
+    mock_pid=$server_pid
+    mock_url=$server_url
 }
