@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 #include <tuple>
+#include <variant>
 #include <vector>
 
 using namespace std::chrono_literals;
@@ -27,6 +28,11 @@ rt::task<int> fail_after(std::chrono::milliseconds d, std::string message) {
 }
 
 rt::task<void> nothing_after(std::chrono::milliseconds d) { co_await rt::sleep_for(d); }
+
+rt::task<std::string> text_after(std::chrono::milliseconds d, std::string text) {
+    co_await rt::sleep_for(d);
+    co_return text;
+}
 
 } // namespace
 
@@ -120,6 +126,38 @@ TEST_CASE("when_any rethrows when the first task to finish threw", "[runtime][wh
 TEST_CASE("when_any of no tasks throws invalid_argument", "[runtime][when_any]") {
     CHECK_THROWS_AS(rt::block_on(rt::when_any(std::vector<rt::task<int>>{})),
                     std::invalid_argument);
+}
+
+// The losers below sleep 10 s: block_on returns with the winner, and the runtime destroys
+// them unfinished, so no timing margin decides these tests.
+TEST_CASE("variadic when_any returns the first of tasks of different types as a variant",
+          "[runtime][when_any]") {
+    auto winner = rt::block_on([]() -> rt::task<std::variant<int, std::string, std::monostate>> {
+        co_return co_await rt::when_any(after(10s, 1), text_after(1ms, "b"), nothing_after(10s));
+    }());
+    REQUIRE(winner.index() == 1);
+    CHECK(std::get<1>(winner) == "b");
+}
+
+TEST_CASE("variadic when_any tells apart tasks of the same type and a void winner",
+          "[runtime][when_any]") {
+    auto same = rt::block_on([]() -> rt::task<std::variant<int, int>> {
+        co_return co_await rt::when_any(after(10s, 7), after(1ms, 8));
+    }());
+    REQUIRE(same.index() == 1);
+    CHECK(std::get<1>(same) == 8);
+    auto void_won = rt::block_on([]() -> rt::task<std::variant<int, std::monostate>> {
+        co_return co_await rt::when_any(after(10s, 7), nothing_after(1ms));
+    }());
+    CHECK(void_won.index() == 1);
+}
+
+TEST_CASE("variadic when_any rethrows when the first task to finish threw", "[runtime][when_any]") {
+    CHECK_THROWS_WITH(rt::block_on([]() -> rt::task<void> {
+                          (void)co_await rt::when_any(text_after(10s, "slow"),
+                                                      fail_after(1ms, "fast failure"));
+                      }()),
+                      "fast failure");
 }
 
 TEST_CASE("timeout returns the value when the task finishes in time", "[runtime][timeout]") {

@@ -8,6 +8,8 @@
 #include <cstddef>
 #include <memory>
 #include <stdexcept>
+#include <utility>
+#include <variant>
 #include <vector>
 
 namespace rt {
@@ -20,18 +22,31 @@ struct when_any_result {
 };
 
 namespace detail {
-template <class T>
-task<void> race(std::shared_ptr<slot<when_any_result<T>>> s, std::size_t index, task<T> t) {
+/// Runs `t` and offers its outcome to `s`: the first task to complete the slot wins, later
+/// ones find it complete and their outcome is dropped. `wrap` turns the value (std::monostate
+/// for void) into the slot's type.
+template <class V, class T, class Wrap>
+task<void> race(std::shared_ptr<slot<V>> s, task<T> t, Wrap wrap) {
     try {
         if constexpr (std::is_void_v<T>) {
             co_await std::move(t);
-            s->set_value({index, {}});
+            s->set_value(wrap(std::monostate{}));
         } else {
-            s->set_value({index, co_await std::move(t)});
+            s->set_value(wrap(co_await std::move(t)));
         }
     } catch (...) {
         s->set_exception(std::current_exception());
     }
+}
+
+template <class V, class... Ts, std::size_t... I>
+void spawn_races(const std::shared_ptr<slot<V>>& s, std::index_sequence<I...>, task<Ts>... ts) {
+    (spawn(race(s,
+                std::move(ts),
+                [](value_t<Ts> v) { return V(std::in_place_index<I>, std::move(v)); }),
+           "when_any")
+         .detach(),
+     ...);
 }
 } // namespace detail
 
@@ -46,9 +61,24 @@ task<when_any_result<T>> when_any(std::vector<task<T>> tasks) {
     }
     auto s = std::make_shared<detail::slot<when_any_result<T>>>();
     for (std::size_t i = 0; i < tasks.size(); ++i) {
-        spawn(detail::race<T>(s, i, std::move(tasks[i])), "when_any").detach();
+        auto wrap = [i](detail::value_t<T> v) { return when_any_result<T>{i, std::move(v)}; };
+        spawn(detail::race(s, std::move(tasks[i]), wrap), "when_any").detach();
     }
     co_return detail::unwrap<when_any_result<T>>(co_await s->wait(), "rt: when_any lost its tasks");
+}
+
+/// Variadic when_any (tokio's select!, without cancellation): runs two or more tasks of any
+/// value types concurrently and returns a std::variant whose active index is the task that
+/// finished first, holding its value (void becomes std::monostate); `v.index()` says which,
+/// `std::get<I>(v)` gives it (also when two tasks have the same type). If the first to finish
+/// threw, rethrows that exception. The others are NOT cancelled: they keep running detached
+/// and their results are discarded. Runtime threads only.
+template <class... Ts>
+requires(sizeof...(Ts) >= 2) task<std::variant<detail::value_t<Ts>...>> when_any(task<Ts>... ts) {
+    using result = std::variant<detail::value_t<Ts>...>;
+    auto s = std::make_shared<detail::slot<result>>();
+    detail::spawn_races(s, std::index_sequence_for<Ts...>{}, std::move(ts)...);
+    co_return detail::unwrap<result>(co_await s->wait(), "rt: when_any lost its tasks");
 }
 
 } // namespace rt
