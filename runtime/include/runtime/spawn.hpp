@@ -99,19 +99,34 @@ class [[nodiscard]] join_handle {
     /// Gives up the result; the task keeps running. The handle must not be awaited after this.
     void detach() noexcept { cell_.reset(); }
 
+    /// What `co_await handle` awaits: the cell's result slot directly, with no coroutine frame
+    /// of its own. Keeps the cell alive while parked.
+    class [[nodiscard]] join_awaiter {
+      public:
+        explicit join_awaiter(task_ref cell)
+            : cell_(std::move(cell)), inner_(detail::spawn_cell<T>::result_of(cell_)) {}
+        bool await_ready() const noexcept { return inner_.await_ready(); }
+        bool await_suspend(std::coroutine_handle<> h) { return inner_.await_suspend(h); }
+        T await_resume() {
+            return detail::unwrap<T>(inner_.await_resume(), "rt: join_handle awaited twice");
+        }
+
+      private:
+        task_ref cell_;
+        typename detail::slot<T>::awaiter inner_;
+    };
+
     /// Awaits the task's end: returns its value or rethrows its exception. Await once, from a
     /// runtime thread; throws std::logic_error if detached or already awaited.
-    task<T> operator co_await() { return join(cell_); }
+    join_awaiter operator co_await() const {
+        if (!cell_) {
+            throw std::logic_error("rt: awaiting a detached join_handle");
+        }
+        return join_awaiter(cell_);
+    }
 
   private:
     detail::slot<T>& cell() const noexcept { return detail::spawn_cell<T>::result_of(cell_); }
-    static task<T> join(task_ref cell) {
-        if (!cell) {
-            throw std::logic_error("rt: awaiting a detached join_handle");
-        }
-        co_return detail::unwrap<T>(co_await detail::spawn_cell<T>::result_of(cell).wait(),
-                                    "rt: join_handle awaited twice");
-    }
 
     task_ref cell_;
 };
