@@ -71,8 +71,12 @@ void detail::task_cell::end_frame() noexcept {
 }
 
 std::size_t runtime::live_tasks() const {
-    std::lock_guard lock(tasks_mutex_);
-    return task_count_;
+    std::size_t n = 0;
+    for (auto& list : task_lists_) {
+        std::lock_guard lock(list.mutex);
+        n += list.count;
+    }
+    return n;
 }
 
 void runtime::adopt(detail::task_cell& cell, std::string name, std::source_location location) {
@@ -82,26 +86,28 @@ void runtime::adopt(detail::task_cell& cell, std::string name, std::source_locat
     cell.owner_ = this;
     cell.retain(); // the runtime's reference, dropped by finish() or abandon()
     {
-        std::lock_guard lock(tasks_mutex_);
-        cell.next_ = tasks_;
-        if (tasks_ != nullptr) {
-            tasks_->prev_ = &cell;
+        auto& list = list_of(cell);
+        std::lock_guard lock(list.mutex);
+        cell.next_ = list.head;
+        if (list.head != nullptr) {
+            list.head->prev_ = &cell;
         }
-        tasks_ = &cell;
-        ++task_count_;
+        list.head = &cell;
+        ++list.count;
     }
     cell.retain();                                 // the step's
     schedule(cell.frame_, task_ref::adopt(&cell)); // from here the task may run and end
 }
 
 void runtime::forget(detail::task_cell& cell) noexcept {
-    std::lock_guard lock(tasks_mutex_);
-    (cell.prev_ != nullptr ? cell.prev_->next_ : tasks_) = cell.next_;
+    auto& list = list_of(cell);
+    std::lock_guard lock(list.mutex);
+    (cell.prev_ != nullptr ? cell.prev_->next_ : list.head) = cell.next_;
     if (cell.next_ != nullptr) {
         cell.next_->prev_ = cell.prev_;
     }
     cell.prev_ = cell.next_ = nullptr;
-    --task_count_;
+    --list.count;
 }
 
 void runtime::shutdown() noexcept {
@@ -109,12 +115,14 @@ void runtime::shutdown() noexcept {
     blocking_.stop();
     std::vector<detail::task_cell*> cells;
     {
-        std::lock_guard lock(tasks_mutex_);
-        for (auto* c = tasks_; c != nullptr; c = c->next_) {
-            cells.push_back(c);
+        for (auto& list : task_lists_) {
+            std::lock_guard lock(list.mutex);
+            for (auto* c = list.head; c != nullptr; c = c->next_) {
+                cells.push_back(c);
+            }
+            list.head = nullptr;
+            list.count = 0;
         }
-        tasks_ = nullptr;
-        task_count_ = 0;
     }
     // Each still holds the runtime's reference, so destroying one frame (which may drop join
     // handles of others) frees no cell still in the list.

@@ -6,6 +6,7 @@
 #include "runtime/reactor.hpp"
 #include "runtime/scheduler.hpp"
 
+#include <array>
 #include <mutex>
 #include <source_location>
 #include <string>
@@ -43,11 +44,19 @@ class runtime : public scheduler {
   private:
     reactor reactor_;
     detail::blocking_pool blocking_;
-    // Live tasks as an intrusive doubly linked list through their cells: adopting and
-    // forgetting a task allocate nothing and cost O(1).
-    mutable std::mutex tasks_mutex_;
-    detail::task_cell* tasks_ = nullptr;
-    std::size_t task_count_ = 0;
+    // Live tasks as intrusive doubly linked lists through their cells: adopting and
+    // forgetting a task allocate nothing and cost O(1). Split by task id over a few lists, each
+    // with its own lock, so that workers spawning and finishing tasks at once rarely contend.
+    struct alignas(64) task_list { // a cache line each: no false sharing between locks
+        std::mutex mutex;
+        detail::task_cell* head = nullptr;
+        std::size_t count = 0;
+    };
+    static constexpr std::size_t task_list_count = 16;
+    task_list& list_of(const detail::task_cell& cell) noexcept {
+        return task_lists_[cell.id % task_list_count];
+    }
+    mutable std::array<task_list, task_list_count> task_lists_;
 };
 
 /// The runtime whose run loop is executing on this thread, or nullptr. It is a thread_local set
