@@ -95,8 +95,17 @@ void runtime::adopt(detail::task_cell& cell, std::string name, std::source_locat
         list.head = &cell;
         ++list.count;
     }
-    cell.retain();                                 // the step's
-    schedule(cell.frame_, task_ref::adopt(&cell)); // from here the task may run and end
+    cell.retain(); // the step's
+    try {
+        schedule(cell.frame_, task_ref::adopt(&cell)); // from here the task may run and end
+    } catch (...) {
+        // Not queued (bad_alloc): undo the adoption. The step's reference went with the failed
+        // call; the caller's last reference then destroys the unstarted frame with the cell.
+        forget(cell);
+        cell.owner_ = nullptr;
+        cell.release();
+        throw;
+    }
 }
 
 void runtime::forget(detail::task_cell& cell) noexcept {
@@ -118,6 +127,7 @@ void runtime::shutdown() noexcept {
         for (auto& list : task_lists_) {
             std::lock_guard lock(list.mutex);
             for (auto* c = list.head; c != nullptr; c = c->next_) {
+                c->owner_ = nullptr; // unregistered here: end_frame must not forget it again
                 cells.push_back(c);
             }
             list.head = nullptr;
@@ -127,7 +137,6 @@ void runtime::shutdown() noexcept {
     // Each still holds the runtime's reference, so destroying one frame (which may drop join
     // handles of others) frees no cell still in the list.
     for (auto* cell : cells) {
-        cell->owner_ = nullptr; // already unregistered above
         cell->prev_ = cell->next_ = nullptr;
         cell->abandon();
     }

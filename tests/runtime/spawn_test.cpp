@@ -8,6 +8,7 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <new>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -168,6 +169,24 @@ TEST_CASE("spawning a moved-from task throws logic_error", "[runtime][spawn]") {
         const int v = co_await h;
         CHECK(v == 2);
     }());
+}
+
+namespace {
+/// A runtime whose schedule() always fails, as it would on std::bad_alloc.
+class unschedulable_runtime final : public rt::runtime {
+  public:
+    ~unschedulable_runtime() override { shutdown(); }
+    using rt::scheduler::schedule;
+    void schedule(std::coroutine_handle<>, rt::task_ref) override { throw std::bad_alloc(); }
+};
+} // namespace
+
+TEST_CASE("a spawn whose scheduling fails throws and leaves no task behind", "[runtime][spawn]") {
+    unschedulable_runtime rt;
+    bool frame_gone = false;
+    CHECK_THROWS_AS(rt::spawn_on(rt, holds(probe(&frame_gone))), std::bad_alloc);
+    CHECK(rt.live_tasks() == 0); // unregistered again, not left for shutdown
+    CHECK(frame_gone);           // the unstarted frame went with the last reference
 }
 
 TEST_CASE("spawn outside a runtime throws logic_error", "[runtime][spawn]") {

@@ -45,11 +45,13 @@ class multi_thread_runtime final : public runtime {
         enter_check();
         auto cell = detail::spawn_cell<T>::make(std::move(t));
         auto& result = detail::spawn_cell<T>::result_of(cell);
-        detail::completion_signal done;
-        result.park(
-            detail::waiter{std::noop_coroutine(), &done}); // not started: cannot be complete
         adopt(*cell, "block_on", loc);
-        done.wait();
+        // Parked only once adopted: if adopt throws, nothing may point at `done`. The task may
+        // already have finished, and then park() refuses and there is nothing to wait for.
+        detail::completion_signal done;
+        if (result.park(detail::waiter{std::noop_coroutine(), &done})) {
+            done.wait();
+        }
         return detail::unwrap<T>(result.take(), "rt: block_on task was destroyed");
     }
 
