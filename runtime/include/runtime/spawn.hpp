@@ -95,7 +95,7 @@ class [[nodiscard]] join_handle {
         return cell_ ? cell_->spawned_at : none;
     }
     /// True once the task has finished (value or exception). Any thread.
-    bool is_finished() const { return cell_ && cell().is_complete(); }
+    bool is_finished() const { return cell_ && result().is_complete(); }
     /// Gives up the result; the task keeps running. The handle must not be awaited after this.
     void detach() noexcept { cell_.reset(); }
 
@@ -126,7 +126,7 @@ class [[nodiscard]] join_handle {
     }
 
   private:
-    detail::slot<T>& cell() const noexcept { return detail::spawn_cell<T>::result_of(cell_); }
+    detail::slot<T>& result() const noexcept { return detail::spawn_cell<T>::result_of(cell_); }
 
     task_ref cell_;
 };

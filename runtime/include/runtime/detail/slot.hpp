@@ -70,7 +70,7 @@ class slot {
     bool complete(state s) {
         waiter w;
         {
-            std::lock_guard lock(mutex_);
+            std::lock_guard lock(lock_);
             if (state_.index() != 0) {
                 return false;
             }
@@ -84,19 +84,19 @@ class slot {
     }
 
     bool is_complete() const {
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(lock_);
         return state_.index() != 0;
     }
     /// Takes the state (pending if not complete; closed_t if already taken). Any thread.
     state take() {
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(lock_);
         return state_.index() == 0 ? state() : take_locked();
     }
     /// Parks `w` as the slot's waiter (woken when it completes); false, parking nothing, if
     /// it already has. For waiters that are not a coroutine awaiting here (a
     /// completion_signal). Any thread.
     bool park(waiter w) {
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(lock_);
         if (state_.index() != 0) {
             return false;
         }
@@ -114,14 +114,14 @@ class slot {
         awaiter& operator=(const awaiter&) = delete;
         ~awaiter() {
             if (parked_) {
-                std::lock_guard lock(slot_.mutex_);
+                std::lock_guard lock(slot_.lock_);
                 slot_.waiter_ = {};
             }
         }
         bool await_ready() const noexcept { return false; }
         bool await_suspend(std::coroutine_handle<> h) {
             auto& rt = require_current_runtime("awaiting a result");
-            std::lock_guard lock(slot_.mutex_);
+            std::lock_guard lock(slot_.lock_);
             if (slot_.state_.index() != 0) {
                 return false; // already complete: continue without suspending
             }
@@ -130,7 +130,7 @@ class slot {
             return true; // from here on another thread may resume us: touch nothing
         }
         state await_resume() {
-            std::lock_guard lock(slot_.mutex_);
+            std::lock_guard lock(slot_.lock_);
             parked_ = false;
             return slot_.take_locked();
         }
@@ -148,7 +148,7 @@ class slot {
         return taken;
     }
 
-    mutable spin_lock mutex_;
+    mutable spin_lock lock_;
     state state_;
     waiter waiter_;
 };

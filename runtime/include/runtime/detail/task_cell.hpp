@@ -46,7 +46,7 @@ class task_cell : public task_record {
     /// runtime's reference. Called with no thread running tasks.
     virtual void abandon() noexcept = 0;
 
-    // Set by runtime::adopt; the links are guarded by the runtime's list mutex.
+    // Set by runtime::adopt; the links are guarded by the lock of the runtime's task list.
     runtime* owner_ = nullptr;
     task_cell* prev_ = nullptr;
     task_cell* next_ = nullptr;
@@ -98,13 +98,9 @@ class task_ref {
             c->release();
         }
     }
-    detail::task_cell* get() const noexcept { return cell_; }
     detail::task_cell* operator->() const noexcept { return cell_; }
     detail::task_cell& operator*() const noexcept { return *cell_; }
     explicit operator bool() const noexcept { return cell_ != nullptr; }
-    friend bool operator==(const task_ref& a, const task_ref& b) noexcept {
-        return a.cell_ == b.cell_;
-    }
 
   private:
     detail::task_cell* cell_ = nullptr;
