@@ -114,17 +114,7 @@ for bin in "${needed[@]}"; do
 done
 
 scenario=$work/floor-fanout.yaml
-cat >"$scenario" <<EOF
-name: floor-fanout
-seed: 1
-jobs:
-  count: $jobs_count
-latency:
-  list_ms: 0
-  detail_ms: $detail_ms
-limits:
-  max_connections: 4096
-EOF
+fanout_scenario "$scenario" floor-fanout "$jobs_count" "$detail_ms"
 
 # --- servers ------------------------------------------------------------------------------
 # Each server S gets url_S and pid_S (start_mock, start_server: bench/lib.sh).

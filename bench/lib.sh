@@ -71,6 +71,22 @@ start_server() {
     die "${1##*/} did not start ($name)"
 }
 
+# fanout_scenario FILE NAME JOBS DETAIL_MS: writes the fan-out scenario the runtime benchmarks
+# share: JOBS generated jobs, an immediate list, every detail answered after DETAIL_MS.
+fanout_scenario() {
+    cat >"$1" <<EOF
+name: $2
+seed: 1
+jobs:
+  count: $3
+latency:
+  list_ms: 0
+  detail_ms: $4
+limits:
+  max_connections: 4096
+EOF
+}
+
 # start_mock NAME SCENARIO: starts mock_api on 127.0.0.1, a free port; sets mock_pid and
 # mock_url (and server_pid, server_url). Its output goes to $work/NAME.out and .err.
 # shellcheck disable=SC2034 # mock_pid and mock_url are for the sourcing script

@@ -127,17 +127,7 @@ for mode in spawn-ct spawn-mt timers park; do
 done
 
 # --- fanout ----------------------------------------------------------------------------
-cat >"$work/fanout.yaml" <<EOF
-name: bench-runtime-fanout
-seed: 1
-jobs:
-  count: $jobs_count
-latency:
-  list_ms: 0
-  detail_ms: $detail_ms
-limits:
-  max_connections: 4096
-EOF
+fanout_scenario "$work/fanout.yaml" bench-runtime-fanout "$jobs_count" "$detail_ms"
 start_mock mock "$work/fanout.yaml"
 log "fanout: mock_api at $mock_url; warm-up run (discarded)"
 run_one "$work/warmup.json" rt fanout "$mock_url"
