@@ -1,6 +1,7 @@
 #pragma once
 // oneshot: a channel carrying exactly one value from one sender to one receiver.
 
+#include "runtime/detail/counted_ref.hpp"
 #include "runtime/detail/slot.hpp"
 #include "runtime/task.hpp"
 
@@ -16,47 +17,19 @@ namespace detail {
 /// The channel: one allocation, shared by the two halves (and a parked recv_awaiter) through
 /// a reference count of its own (a shared_ptr would add a control block and double each half).
 template <class T>
-struct oneshot_state {
+struct oneshot_state : counted {
+    std::atomic<bool> receiver_alive{true}; // first: shares a word with the count
     slot<T> value;
-    std::atomic<std::uint32_t> refs{1};
-    std::atomic<bool> receiver_alive{true};
+
+    void release() noexcept {
+        if (drop()) {
+            delete this;
+        }
+    }
 };
 
-/// A counted reference to a oneshot_state.
 template <class T>
-class oneshot_ref {
-  public:
-    oneshot_ref() noexcept = default;
-    /// A new channel, with this as its one reference.
-    static oneshot_ref make() {
-        oneshot_ref r;
-        r.state_ = new oneshot_state<T>();
-        return r;
-    }
-    oneshot_ref(const oneshot_ref& other) noexcept : state_(other.state_) {
-        if (state_ != nullptr) {
-            state_->refs.fetch_add(1, std::memory_order_relaxed);
-        }
-    }
-    oneshot_ref(oneshot_ref&& other) noexcept : state_(std::exchange(other.state_, nullptr)) {}
-    oneshot_ref& operator=(oneshot_ref other) noexcept {
-        std::swap(state_, other.state_);
-        return *this;
-    }
-    ~oneshot_ref() { reset(); }
-    void reset() noexcept {
-        if (auto* s = std::exchange(state_, nullptr)) {
-            if (s->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-                delete s;
-            }
-        }
-    }
-    oneshot_state<T>* operator->() const noexcept { return state_; }
-    explicit operator bool() const noexcept { return state_ != nullptr; }
-
-  private:
-    oneshot_state<T>* state_ = nullptr;
-};
+using oneshot_ref = counted_ref<oneshot_state<T>>;
 } // namespace detail
 
 /// Sending half. Move-only. Dropping it without sending closes the channel: the receiver gets
@@ -146,7 +119,7 @@ class oneshot_receiver {
 /// Creates a connected oneshot sender/receiver pair.
 template <class T>
 std::pair<oneshot_sender<T>, oneshot_receiver<T>> oneshot() {
-    auto s = detail::oneshot_ref<T>::make();
+    auto s = detail::oneshot_ref<T>::adopt(new detail::oneshot_state<T>());
     return {oneshot_sender<T>(s), oneshot_receiver<T>(std::move(s))};
 }
 

@@ -9,6 +9,7 @@
 // handle one; and every queued step and parked waiter one (task_ref), because the tail of a
 // resume that ended the task (run_one writing task_end) still reads the record.
 
+#include "runtime/detail/counted_ref.hpp"
 #include "runtime/trace.hpp"
 
 #include <atomic>
@@ -23,16 +24,15 @@ class runtime;
 
 namespace detail {
 
-class task_cell : public task_record {
+class task_cell : public task_record, public counted {
   public:
     task_cell() = default;
     task_cell(const task_cell&) = delete;
     task_cell& operator=(const task_cell&) = delete;
 
-    void retain() noexcept { refs_.fetch_add(1, std::memory_order_relaxed); }
     /// Drops one reference; the last one frees the cell. Any thread.
     void release() noexcept {
-        if (refs_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        if (drop()) {
             delete this;
         }
     }
@@ -61,9 +61,6 @@ class task_cell : public task_record {
     /// Destroys the frame, marks the record ended and unregisters from the runtime
     /// (runtime.cpp). Shared by finish() and abandon().
     void end_frame() noexcept;
-
-  private:
-    std::atomic<std::uint32_t> refs_{1};
 };
 
 } // namespace detail
@@ -71,39 +68,6 @@ class task_cell : public task_record {
 /// A counted reference to a spawned task's cell (its record, result and frame). Copying it
 /// costs one atomic increment; the last reference frees the cell. Null for work that belongs to
 /// no spawned task.
-class task_ref {
-  public:
-    task_ref() noexcept = default;
-    task_ref(std::nullptr_t) noexcept {}
-    /// Takes over one reference the caller already holds (no increment).
-    static task_ref adopt(detail::task_cell* cell) noexcept {
-        task_ref r;
-        r.cell_ = cell;
-        return r;
-    }
-    task_ref(const task_ref& other) noexcept : cell_(other.cell_) {
-        if (cell_ != nullptr) {
-            cell_->retain();
-        }
-    }
-    task_ref(task_ref&& other) noexcept : cell_(std::exchange(other.cell_, nullptr)) {}
-    task_ref& operator=(task_ref other) noexcept {
-        std::swap(cell_, other.cell_);
-        return *this;
-    }
-    ~task_ref() { reset(); }
-
-    void reset() noexcept {
-        if (auto* c = std::exchange(cell_, nullptr)) {
-            c->release();
-        }
-    }
-    detail::task_cell* operator->() const noexcept { return cell_; }
-    detail::task_cell& operator*() const noexcept { return *cell_; }
-    explicit operator bool() const noexcept { return cell_ != nullptr; }
-
-  private:
-    detail::task_cell* cell_ = nullptr;
-};
+using task_ref = detail::counted_ref<detail::task_cell>;
 
 } // namespace rt
