@@ -1,15 +1,70 @@
 #include "grader/export_public.hpp"
 
+#include "common/text_file.hpp"
 #include "common/yaml_reader.hpp"
 #include "grader/rubric.hpp"
 
-#include <fstream>
-#include <iostream>
 #include <set>
 
 namespace grader {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// The visible scenarios (their files copied to OUT/scenarios/); returns how many were hidden.
+int keep_visible_scenarios(YAML::Node& root,
+                           const fs::path& dir,
+                           const fs::path& out_dir,
+                           std::set<std::string>& visible) {
+    int hidden = 0;
+    YAML::Node scenarios(YAML::NodeType::Sequence);
+    for (const auto& s : root["scenarios"]) {
+        const std::string vis = s["visibility"] ? s["visibility"].as<std::string>() : "visible";
+        if (vis == "hidden") {
+            ++hidden;
+            continue;
+        }
+        YAML::Node copy = YAML::Clone(s);
+        const std::string name = s["name"].as<std::string>();
+        visible.insert(name);
+        if (s["file"]) {
+            std::error_code ec;
+            fs::copy_file(dir / s["file"].as<std::string>(),
+                          out_dir / "scenarios" / (name + ".yaml"),
+                          fs::copy_options::overwrite_existing,
+                          ec);
+            copy["file"] = "scenarios/" + name + ".yaml";
+        }
+        scenarios.push_back(copy);
+    }
+    root["scenarios"] = scenarios;
+    return hidden;
+}
+
+// Checks restricted to the visible scenarios; a check only about hidden ones stays hidden.
+void keep_visible_checks(YAML::Node& root, const std::set<std::string>& visible) {
+    YAML::Node checks(YAML::NodeType::Sequence);
+    for (const auto& c : root["checks"]) {
+        YAML::Node copy = YAML::Clone(c);
+        if (c["scenarios"] && c["scenarios"].IsSequence()) {
+            YAML::Node kept(YAML::NodeType::Sequence);
+            for (const auto& n : c["scenarios"]) {
+                if (visible.count(n.as<std::string>()) != 0) {
+                    kept.push_back(n.as<std::string>());
+                }
+            }
+            if (kept.size() == 0) {
+                continue;
+            }
+            copy["scenarios"] = kept;
+        }
+        checks.push_back(copy);
+    }
+    root["checks"] = checks;
+}
+
+} // namespace
 
 common::result<int> export_public(const fs::path& rubric_file, const fs::path& out_dir) {
     auto loaded = load_rubric(rubric_file); // only a valid rubric is exported
@@ -28,47 +83,9 @@ common::result<int> export_public(const fs::path& rubric_file, const fs::path& o
         return common::error{common::errc::io,
                              "cannot create " + out_dir.string() + ": " + ec.message()};
     }
-    int hidden = 0;
     std::set<std::string> visible;
-    YAML::Node scenarios(YAML::NodeType::Sequence);
-    for (const auto& s : root["scenarios"]) {
-        const std::string vis = s["visibility"] ? s["visibility"].as<std::string>() : "visible";
-        if (vis == "hidden") {
-            ++hidden;
-            continue;
-        }
-        YAML::Node copy = YAML::Clone(s);
-        const std::string name = s["name"].as<std::string>();
-        visible.insert(name);
-        if (s["file"]) {
-            const fs::path target = out_dir / "scenarios" / (name + ".yaml");
-            fs::copy_file(dir / s["file"].as<std::string>(),
-                          target,
-                          fs::copy_options::overwrite_existing,
-                          ec);
-            copy["file"] = "scenarios/" + name + ".yaml";
-        }
-        scenarios.push_back(copy);
-    }
-    root["scenarios"] = scenarios;
-    YAML::Node checks(YAML::NodeType::Sequence);
-    for (const auto& c : root["checks"]) {
-        YAML::Node copy = YAML::Clone(c);
-        if (c["scenarios"] && c["scenarios"].IsSequence()) {
-            YAML::Node kept(YAML::NodeType::Sequence);
-            for (const auto& n : c["scenarios"]) {
-                if (visible.count(n.as<std::string>()) != 0) {
-                    kept.push_back(n.as<std::string>());
-                }
-            }
-            if (kept.size() == 0) {
-                continue; // a check only about hidden scenarios stays hidden
-            }
-            copy["scenarios"] = kept;
-        }
-        checks.push_back(copy);
-    }
-    root["checks"] = checks;
+    const int hidden = keep_visible_scenarios(root, dir, out_dir, visible);
+    keep_visible_checks(root, visible);
     if (root["prompt"]) {
         const fs::path prompt = dir / root["prompt"].as<std::string>();
         fs::copy_file(
@@ -76,14 +93,11 @@ common::result<int> export_public(const fs::path& rubric_file, const fs::path& o
         root["prompt"] = prompt.filename().string();
     }
     const fs::path out_file = out_dir / rubric_file.filename();
-    {
-        std::ofstream out(out_file);
-        out << "# Candidate-safe export of " << rubric_file.filename().string()
-            << ": visible scenarios only.\n";
-        YAML::Emitter emitter;
-        emitter << root;
-        out << emitter.c_str() << "\n";
-    }
+    YAML::Emitter emitter;
+    emitter << root;
+    common::write_text(out_file,
+                       "# Candidate-safe export of " + rubric_file.filename().string() +
+                           ": visible scenarios only.\n" + emitter.c_str() + "\n");
     auto check = load_rubric(out_file);
     if (!check) {
         return common::error{common::errc::internal,

@@ -1,11 +1,12 @@
 #include "grader/rubric.hpp"
 
 #include "common/suggest.hpp"
+#include "common/text_file.hpp"
 #include "common/yaml_reader.hpp"
+#include "grader/sha256.hpp"
 
 #include <algorithm>
 #include <fstream>
-#include <openssl/evp.h>
 #include <set>
 #include <sstream>
 
@@ -15,41 +16,24 @@ namespace {
 using common::yaml_map;
 using common::yaml_reader;
 
-const std::vector<std::pair<category, std::string>> category_names{
-    {category::build, "build"},
-    {category::output, "output"},
-    {category::concurrency, "concurrency"},
-    {category::blocking, "blocking"},
-    {category::errors, "errors"},
-    {category::crash, "crash"},
-    {category::timeout, "timeout"},
-    {category::style, "style"}};
-
 // Threshold keys each category understands, with their defaults (the contract's numbers).
 const std::map<category, std::map<std::string, double>> threshold_defaults{
     {category::concurrency, {{"min_peak_in_flight", 8}, {"min_efficiency", 0.5}}},
     {category::timeout, {{"max_wall_s", 3.5}}},
 };
 
-std::string read_file(const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
 template <typename Enum>
 Enum pick_name(const yaml_reader& r,
                const YAML::Node& node,
                const std::string& what,
-               const std::vector<std::pair<Enum, std::string>>& names) {
+               const std::vector<std::pair<Enum, std::string_view>>& names) {
     const std::string value = r.as_string(node, what);
     std::vector<std::string> known;
     for (const auto& [e, name] : names) {
         if (name == value) {
             return e;
         }
-        known.push_back(name);
+        known.emplace_back(name);
     }
     const std::string suggestion = common::closest_match(value, known);
     std::string all;
@@ -101,6 +85,66 @@ scenario_spec parse_scenario_entry(const yaml_reader& r,
     return s;
 }
 
+// The category's threshold keys with their defaults, overridden where the check says.
+void parse_threshold(const yaml_reader& r, const yaml_map& m, check_spec& c) {
+    const auto defaults = threshold_defaults.find(c.what);
+    if (defaults != threshold_defaults.end()) {
+        c.threshold = defaults->second;
+    }
+    if (!m.has("threshold")) {
+        return;
+    }
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : c.threshold) {
+        keys.push_back(k);
+    }
+    if (keys.empty()) {
+        r.fail(m.required("threshold"),
+               "checks of category '" + to_string(c.what) + "' take no threshold");
+    }
+    const yaml_map t = r.as_map(m.required("threshold"), "threshold", keys);
+    for (auto& [k, v] : c.threshold) {
+        v = t.get_number(k, 0, 1e9, v);
+    }
+}
+
+// `scenarios`: all, or a list of known names; a build check runs none.
+void parse_check_scenarios(const yaml_reader& r,
+                           const yaml_map& m,
+                           const YAML::Node& node,
+                           const rubric& rb,
+                           check_spec& c) {
+    const YAML::Node scenarios = m.optional("scenarios");
+    if (c.what == category::build) {
+        if (scenarios.IsDefined()) {
+            r.fail(scenarios, "a build check does not run scenarios");
+        }
+        return;
+    }
+    if (!scenarios.IsDefined()) {
+        r.fail(node, "check '" + c.id + "' needs 'scenarios' (a list of names, or all)");
+    }
+    std::vector<std::string> known;
+    for (const auto& s : rb.scenarios) {
+        known.push_back(s.name);
+    }
+    if (scenarios.IsScalar() && scenarios.Scalar() == "all") {
+        c.scenarios = known;
+        return;
+    }
+    r.expect_sequence(scenarios, "scenarios");
+    for (const auto& item : scenarios) {
+        const std::string name = r.as_string(item, "scenarios");
+        if (std::find(known.begin(), known.end(), name) == known.end()) {
+            const std::string suggestion = common::closest_match(name, known);
+            r.fail(item,
+                   "unknown scenario '" + name + "'" +
+                       (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
+        }
+        c.scenarios.push_back(name);
+    }
+}
+
 check_spec parse_check(const yaml_reader& r, const YAML::Node& node, const rubric& rb) {
     const yaml_map m = r.as_map(node,
                                 "check",
@@ -114,7 +158,9 @@ check_spec parse_check(const yaml_reader& r, const YAML::Node& node, const rubri
                                  "gate"});
     check_spec c;
     c.id = m.get_string("id");
-    c.what = pick_name<category>(r, m.required("category"), "category", category_names);
+    const auto categories = category_names();
+    c.what = pick_name<category>(
+        r, m.required("category"), "category", {categories.begin(), categories.end()});
     c.description = m.get_string("description", "");
     c.weight = m.get_number("weight", 0, 1000, 1);
     c.gate = m.get_bool("gate", false);
@@ -130,54 +176,60 @@ check_spec parse_check(const yaml_reader& r, const YAML::Node& node, const rubri
                "checks of category '" + to_string(c.what) +
                    "' have no evaluator in this grader version yet");
     }
-    const auto defaults = threshold_defaults.find(c.what);
-    if (defaults != threshold_defaults.end()) {
-        c.threshold = defaults->second;
-    }
-    if (m.has("threshold")) {
-        std::vector<std::string> keys;
-        for (const auto& [k, v] : c.threshold) {
-            keys.push_back(k);
-        }
-        if (keys.empty()) {
-            r.fail(m.required("threshold"),
-                   "checks of category '" + to_string(c.what) + "' take no threshold");
-        }
-        const yaml_map t = r.as_map(m.required("threshold"), "threshold", keys);
-        for (auto& [k, v] : c.threshold) {
-            v = t.get_number(k, 0, 1e9, v);
-        }
-    }
-    const YAML::Node scenarios = m.optional("scenarios");
-    if (c.what == category::build) {
-        if (scenarios.IsDefined()) {
-            r.fail(scenarios, "a build check does not run scenarios");
-        }
-        return c;
-    }
-    if (!scenarios.IsDefined()) {
-        r.fail(node, "check '" + c.id + "' needs 'scenarios' (a list of names, or all)");
-    }
-    std::vector<std::string> known;
-    for (const auto& s : rb.scenarios) {
-        known.push_back(s.name);
-    }
-    if (scenarios.IsScalar() && scenarios.Scalar() == "all") {
-        c.scenarios = known;
-        return c;
-    }
-    r.expect_sequence(scenarios, "scenarios");
-    for (const auto& item : scenarios) {
-        const std::string name = r.as_string(item, "scenarios");
-        if (std::find(known.begin(), known.end(), name) == known.end()) {
-            const std::string suggestion = common::closest_match(name, known);
-            r.fail(item,
-                   "unknown scenario '" + name + "'" +
-                       (suggestion.empty() ? "" : " (did you mean '" + suggestion + "'?)"));
-        }
-        c.scenarios.push_back(name);
-    }
+    parse_threshold(r, m, c);
+    parse_check_scenarios(r, m, node, rb, c);
     return c;
+}
+
+// Optional `profiles` (build timeouts per language) and `limits` of a run.
+void parse_profiles_and_limits(const yaml_map& root, rubric& rb) {
+    if (root.has("profiles")) {
+        const yaml_map profiles = root.get_map("profiles", {"rust", "cpp", "other"});
+        for (const std::string lang : {"rust", "cpp", "other"}) {
+            if (profiles.has(lang)) {
+                const yaml_map p = profiles.get_map(lang, {"build_timeout_s"});
+                rb.profiles[lang].timeout_s =
+                    static_cast<int>(p.get_int("build_timeout_s", 10, 3600, 600));
+            }
+        }
+    }
+    if (root.has("limits")) {
+        const yaml_map l = root.get_map(
+            "limits", {"cpu_s", "memory_mb", "output_kb", "open_files", "file_size_mb"});
+        auto& lim = rb.limits;
+        lim.cpu_s = static_cast<int>(l.get_int("cpu_s", 1, 3600, lim.cpu_s));
+        lim.memory_mb = static_cast<int>(l.get_int("memory_mb", 64, 65536, lim.memory_mb));
+        lim.output_kb = static_cast<int>(l.get_int("output_kb", 1, 65536, lim.output_kb));
+        lim.open_files = static_cast<int>(l.get_int("open_files", 16, 65536, lim.open_files));
+        lim.file_size_mb = static_cast<int>(l.get_int("file_size_mb", 1, 4096, lim.file_size_mb));
+    }
+}
+
+// `scenarios` then `checks`, each name unique; at least one check.
+void parse_scenarios_and_checks(const yaml_reader& r, const yaml_map& root, rubric& rb) {
+    const YAML::Node scenarios = root.required("scenarios");
+    r.expect_sequence(scenarios, "scenarios");
+    std::set<std::string> names;
+    for (const auto& item : scenarios) {
+        auto s = parse_scenario_entry(r, item, rb.file.parent_path());
+        if (!names.insert(s.name).second) {
+            r.fail(item, "duplicate scenario name '" + s.name + "'");
+        }
+        rb.scenarios.push_back(std::move(s));
+    }
+    const YAML::Node checks = root.required("checks");
+    r.expect_sequence(checks, "checks");
+    std::set<std::string> ids;
+    for (const auto& item : checks) {
+        auto c = parse_check(r, item, rb);
+        if (!ids.insert(c.id).second) {
+            r.fail(item, "duplicate check id '" + c.id + "'");
+        }
+        rb.checks.push_back(std::move(c));
+    }
+    if (rb.checks.empty()) {
+        r.fail(checks, "a rubric needs at least one check");
+    }
 }
 
 rubric parse(const yaml_reader& r, const YAML::Node& root_node, const std::filesystem::path& path) {
@@ -208,70 +260,17 @@ rubric parse(const yaml_reader& r, const YAML::Node& root_node, const std::files
         }
     }
     rb.pass_mark = root.get_number("pass_mark", 0, 1, 0.7);
-    if (root.has("profiles")) {
-        const yaml_map profiles = root.get_map("profiles", {"rust", "cpp", "other"});
-        for (const std::string lang : {"rust", "cpp", "other"}) {
-            if (profiles.has(lang)) {
-                const yaml_map p = profiles.get_map(lang, {"build_timeout_s"});
-                rb.profiles[lang].timeout_s =
-                    static_cast<int>(p.get_int("build_timeout_s", 10, 3600, 600));
-            }
-        }
-    }
-    if (root.has("limits")) {
-        const yaml_map l = root.get_map(
-            "limits", {"cpu_s", "memory_mb", "output_kb", "open_files", "file_size_mb"});
-        rb.limits.cpu_s = static_cast<int>(l.get_int("cpu_s", 1, 3600, rb.limits.cpu_s));
-        rb.limits.memory_mb =
-            static_cast<int>(l.get_int("memory_mb", 64, 65536, rb.limits.memory_mb));
-        rb.limits.output_kb =
-            static_cast<int>(l.get_int("output_kb", 1, 65536, rb.limits.output_kb));
-        rb.limits.open_files =
-            static_cast<int>(l.get_int("open_files", 16, 65536, rb.limits.open_files));
-        rb.limits.file_size_mb =
-            static_cast<int>(l.get_int("file_size_mb", 1, 4096, rb.limits.file_size_mb));
-    }
-    const YAML::Node scenarios = root.required("scenarios");
-    r.expect_sequence(scenarios, "scenarios");
-    std::set<std::string> names;
-    for (const auto& item : scenarios) {
-        auto s = parse_scenario_entry(r, item, dir);
-        if (!names.insert(s.name).second) {
-            r.fail(item, "duplicate scenario name '" + s.name + "'");
-        }
-        rb.scenarios.push_back(std::move(s));
-    }
-    const YAML::Node checks = root.required("checks");
-    r.expect_sequence(checks, "checks");
-    std::set<std::string> ids;
-    for (const auto& item : checks) {
-        auto c = parse_check(r, item, rb);
-        if (!ids.insert(c.id).second) {
-            r.fail(item, "duplicate check id '" + c.id + "'");
-        }
-        rb.checks.push_back(std::move(c));
-    }
-    if (rb.checks.empty()) {
-        r.fail(checks, "a rubric needs at least one check");
-    }
-    std::string hashed = read_file(path);
+    parse_profiles_and_limits(root, rb);
+    parse_scenarios_and_checks(r, root, rb);
+    std::string hashed = common::read_text(path);
     for (const auto& s : rb.scenarios) {
-        hashed += s.file.empty() ? s.inline_yaml : read_file(s.file);
+        hashed += s.file.empty() ? s.inline_yaml : common::read_text(s.file);
     }
     rb.content_hash = "sha256:" + sha256_hex(hashed);
     return rb;
 }
 
 } // namespace
-
-std::string to_string(category c) {
-    for (const auto& [e, name] : category_names) {
-        if (e == c) {
-            return name;
-        }
-    }
-    return "unknown";
-}
 
 const scenario_spec* rubric::find_scenario(const std::string& scenario_name) const {
     for (const auto& s : scenarios) {
@@ -297,19 +296,6 @@ common::result<rubric> load_rubric(const std::filesystem::path& path) {
     } catch (const common::yaml_error& e) {
         return common::error{common::errc::invalid_input, e.what()};
     }
-}
-
-std::string sha256_hex(const std::string& bytes) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
-    static const char* hex = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < length; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0xf];
-    }
-    return out;
 }
 
 } // namespace grader

@@ -1,5 +1,5 @@
-#include "grader/checks.hpp"
-#include "grader/report_terminal.hpp"
+#include "grader/checks/checks.hpp"
+#include "grader/report/terminal.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -9,7 +9,7 @@ namespace {
 
 struct fixture {
     grader::scenario_spec spec;
-    grader::sandbox_outcome run;
+    grader::run_outcome run;
     grader::fanout_evidence fanout;
     mock_api::oracle oracle;
 
@@ -23,7 +23,7 @@ struct fixture {
         run.exit_code = 0;
     }
     grader::check_result check(const grader::check_spec& c) {
-        return grader::evaluate(c, grader::gather_evidence(spec, run, fanout, oracle));
+        return grader::evaluate(c, grader::derive_evidence(spec, run, fanout));
     }
 };
 
@@ -192,7 +192,7 @@ TEST_CASE("the result JSON carries the documented fields", "[grader][result]") {
                             "passed"}) {
         CHECK(j.contains(key));
     }
-    CHECK(j["schema_version"] == 1);
+    CHECK(j["schema_version"] == 2);
     const auto& check = j["checks"][0];
     CHECK(check["category"] == "output");
     CHECK(check["scenario"] == "happy");

@@ -1,4 +1,8 @@
-#include "grader/evidence.hpp"
+#include "grader/evidence/crash.hpp"
+#include "grader/evidence/fanout.hpp"
+#include "grader/evidence/runtime_trace.hpp"
+#include "grader/evidence/stdout_report.hpp"
+#include "grader/evidence/untrusted.hpp"
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -44,8 +48,8 @@ mock_api::journal_snapshot journal_of(std::vector<journal_entry> entries) {
     return s;
 }
 
-grader::sandbox_outcome with_stderr(const std::string& text) {
-    grader::sandbox_outcome o;
+grader::run_outcome with_stderr(const std::string& text) {
+    grader::run_outcome o;
     o.exit_code = 0;
     o.stderr_text = text;
     return o;
@@ -150,11 +154,11 @@ TEST_CASE("uncaught C++ exceptions and fatal signals are crashes but a deadline 
     CHECK(found[0].message == "uncaught C++ exception std::runtime_error: bad json");
     CHECK(found[1].message == "the program was killed by SIGABRT (abort)");
 
-    grader::sandbox_outcome killed;
+    grader::run_outcome killed;
     killed.signal = SIGKILL;
     killed.timed_out = true;
     CHECK(analyse_crash(killed).empty());
-    grader::sandbox_outcome segv;
+    grader::run_outcome segv;
     segv.signal = SIGSEGV;
     REQUIRE(analyse_crash(segv).size() == 1);
     CHECK(analyse_crash(segv)[0].message == "the program was killed by SIGSEGV");

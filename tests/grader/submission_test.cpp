@@ -1,4 +1,5 @@
-#include "grader/build.hpp"
+#include "grader/build/build.hpp"
+#include "grader/diagnostics/cxx.hpp"
 #include "grader/export_public.hpp"
 #include "grader/rubric.hpp"
 #include "grader/submission.hpp"

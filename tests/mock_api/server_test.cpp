@@ -201,9 +201,11 @@ TEST_CASE("a list fault applies to the list only", "[mock_api][server][faults]")
     CHECK(client.Get("/jobs/" + std::to_string(srv.scene().jobs[0].id))->status == 200);
 }
 
+// The first two requests are held for 1 s, far longer than the four client threads can skew
+// in starting, so the other two always find both slots taken.
 TEST_CASE("past max_in_flight the server answers the configured status at once",
           "[mock_api][server]") {
-    running_server srv("name: m\njobs: {count: 4}\nlatency: {detail_ms: 400}\n"
+    running_server srv("name: m\njobs: {count: 4}\nlatency: {detail_ms: 1000}\n"
                        "limits: {max_in_flight: 2, over_limit_status: 429}\n");
     std::vector<int> statuses(4);
     std::vector<std::thread> clients;

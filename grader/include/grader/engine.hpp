@@ -1,10 +1,12 @@
 #pragma once
 // The grading engine: submission + rubric -> build -> scenario runs -> evidence -> checks ->
-// scores -> result model. Knows nothing about how results are shown.
+// scores -> result model. It runs nothing itself (a `runner` does) and knows nothing about
+// how results are shown (renderers do).
 
 #include "common/result.hpp"
-#include "grader/result.hpp"
+#include "grader/model/result.hpp"
 #include "grader/rubric.hpp"
+#include "grader/runner.hpp"
 
 #include <filesystem>
 #include <string>
@@ -19,23 +21,11 @@ struct grade_options {
     std::string mode = "grade";
     std::filesystem::path work_root; ///< empty: a new directory under the system temp dir
     bool keep_workdir = false;
-    std::filesystem::path cache_dir;      ///< warm dependency builds
-    std::filesystem::path supervisor_exe; ///< this grader binary (runs `__sandbox`)
-    std::filesystem::path mock_exe;       ///< the mock_api executable
-    /// Directory holding takehome_runtime-config.cmake (C++ submissions find the runtime
-    /// there); empty: C++ builds get no runtime package.
-    std::filesystem::path runtime_package_dir;
 };
 
 /// Grades a submission. Errors are for input problems (not a submission, unknown scenario:
 /// errc::invalid_input) and the grader's own failures (errc::io / internal); everything the
 /// submission does wrong, a failed build included, is a scored result.
-common::result<grade_result> grade(const rubric& rb, const grade_options& options);
-
-/// Where, in a run's evidence directory, the C++ runtime writes its trace (RT_TRACE_FILE).
-inline constexpr const char* runtime_trace_file = "rt-trace.jsonl";
-
-/// The environment a candidate's program sees (JOBS_API_URL is added per run).
-std::map<std::string, std::string> candidate_environment(const std::filesystem::path& run_dir);
+common::result<grade_result> grade(const rubric& rb, const grade_options& options, runner& run);
 
 } // namespace grader

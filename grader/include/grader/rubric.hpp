@@ -4,6 +4,7 @@
 // each in one category. Every mistake is reported as FILE:LINE:COL: message.
 
 #include "common/result.hpp"
+#include "grader/model/category.hpp"
 #include "mock_api/scenario.hpp"
 
 #include <filesystem>
@@ -14,11 +15,6 @@
 
 namespace grader {
 
-/// What a check is about; part of the result model.
-enum class category { build, output, concurrency, blocking, errors, crash, timeout, style };
-std::string to_string(category c);
-
-enum class visibility { visible, hidden };
 enum class partial_credit {
     none,         ///< all or nothing
     proportional, ///< points scale with the share of criteria met
@@ -77,8 +73,5 @@ struct rubric {
 
 /// Loads and validates a rubric and the scenario files it names (paths relative to it).
 common::result<rubric> load_rubric(const std::filesystem::path& path);
-
-/// SHA-256 of a byte string, as lower-case hex.
-std::string sha256_hex(const std::string& bytes);
 
 } // namespace grader

@@ -1,0 +1,68 @@
+#pragma once
+// Inside the build module: one builder per kind of submission and what they share.
+
+#include "grader/build/build.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace grader::build {
+
+// --- tools.cpp: finding and asking the toolchains ------------------------------------------
+
+/// The first directory on PATH (or ~/.cargo/bin, where rustup puts it) that has `tool`.
+std::filesystem::path find_tool(const std::string& tool);
+/// Runs a quick, trusted tool outside the sandbox (a version query); its first line.
+std::string first_line_of(const std::filesystem::path& exe, const std::vector<std::string>& args);
+/// Single-quotes a word for /bin/sh.
+std::string shell_quote(const std::string& word);
+
+// --- steps.cpp: working copies and sandboxed build commands --------------------------------
+
+/// Copies a submission into its working copy, leaving out the names in `skip`.
+void copy_tree(const std::filesystem::path& from,
+               const std::filesystem::path& to,
+               const std::vector<std::string>& skip);
+/// Copies a cargo target directory keeping modification times.
+void copy_preserving_times(const std::filesystem::path& from, const std::filesystem::path& to);
+/// The environment of a build command; `tool_dir` goes first on PATH.
+std::map<std::string, std::string> build_env(const build_context& ctx,
+                                             const std::filesystem::path& tool_dir);
+/// One build command in the sandbox, with the build's deadline and limits.
+common::result<sandbox_outcome> run_build_step(const build_context& ctx,
+                                               const std::filesystem::path& run_dir,
+                                               std::vector<std::string> command,
+                                               const std::filesystem::path& cwd,
+                                               std::map<std::string, std::string> env);
+/// Seconds since `started`.
+double seconds_since(std::chrono::steady_clock::time_point started);
+
+// --- cargo.cpp / warm_cache.cpp ------------------------------------------------------------
+
+/// Profile settings that hold whatever the candidate's Cargo.toml says.
+void add_cargo_profile(std::map<std::string, std::string>& env,
+                       const std::filesystem::path& target_dir);
+/// `cargo build --release --offline --message-format=json` against Debian's registry.
+std::vector<std::string> cargo_command(const std::filesystem::path& cargo,
+                                       const std::vector<std::string>& extra);
+/// The warm dependency cache's target directory for this toolchain, built if missing (empty
+/// when it could not be built); `note` says which ("warm", "cold (cache built now)", ...).
+std::filesystem::path ensure_warm_cache(const build_context& ctx,
+                                        const std::filesystem::path& cargo,
+                                        const std::string& toolchain,
+                                        std::string& note);
+
+// --- one builder per kind ------------------------------------------------------------------
+
+build_outcome build_rust(const submission& sub, const build_context& ctx);
+build_outcome build_cpp(const submission& sub, const build_context& ctx);
+/// Runs `command` with sh -c in a working copy (manifest builds; CMake for C++).
+build_outcome build_with_shell(const submission& sub,
+                               const build_context& ctx,
+                               const std::string& command,
+                               const std::string& toolchain);
+
+} // namespace grader::build

@@ -1,0 +1,90 @@
+// C++: CMake configure + Ninja build of a working copy, against the runtime's CMake package
+// when the grader has one (runtime/README.md): `find_package(takehome_runtime)` then just
+// works. There is no dependency cache for C++: everything is compiled in this build.
+
+#include "builders.hpp"
+#include "grader/diagnostics/cxx.hpp"
+
+#include <algorithm>
+#include <unistd.h>
+
+namespace grader::build {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// A failed C++ build: its summary names the first located error.
+void cpp_failure(const build_context& ctx, build_outcome& out) {
+    const auto first_error =
+        std::find_if(out.findings.begin(), out.findings.end(), [](const finding& f) {
+            return f.level == severity::error && !f.file.empty() && f.line > 0;
+        });
+    if (first_error != out.findings.end() && !out.timed_out) {
+        out.summary = "build failed: " + first_error->file + ":" +
+                      std::to_string(first_error->line) + ": " + first_error->message;
+    }
+    if (ctx.runtime_package_dir.empty() && out.log.find("takehome_runtime") != std::string::npos) {
+        out.findings.push_back({"runtime-package-missing",
+                                severity::error,
+                                "CMakeLists.txt",
+                                0,
+                                0,
+                                "the grader has no takehome_runtime package to offer: build the "
+                                "grader's runtime target, install it, or set TG_RUNTIME_DIR",
+                                "",
+                                {}});
+    }
+}
+
+// The one executable at the top of the build directory is what runs.
+void pick_executable(build_outcome& out) {
+    std::vector<fs::path> executables;
+    for (const auto& entry : fs::directory_iterator(out.source_dir / "_build")) {
+        if (entry.is_regular_file() && ::access(entry.path().c_str(), X_OK) == 0) {
+            executables.push_back(entry.path());
+        }
+    }
+    if (executables.size() != 1) {
+        out.ok = false;
+        out.summary =
+            "expected exactly one executable at the top of the CMake build directory, found " +
+            std::to_string(executables.size()) + "; name it in a submission.yaml 'run'";
+        out.findings.push_back(
+            {"build-error", severity::error, "CMakeLists.txt", 0, 0, out.summary, "", {}});
+        return;
+    }
+    out.run_command = {executables.front().string()};
+    out.summary = "built " + executables.front().filename().string() + " in " +
+                  std::to_string(static_cast<int>(out.seconds + 0.5)) + " s";
+}
+
+} // namespace
+
+build_outcome build_cpp(const submission& sub, const build_context& ctx) {
+    std::string toolchain = first_line_of(find_tool("c++"), {"--version"}) + "; " +
+                            first_line_of(find_tool("cmake"), {"--version"});
+    std::string configure = "cmake -S . -B _build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo";
+    if (!ctx.runtime_package_dir.empty()) {
+        configure += " -Dtakehome_runtime_DIR=" + shell_quote(ctx.runtime_package_dir.string());
+        toolchain += "; takehome_runtime from " + ctx.runtime_package_dir.string();
+    } else {
+        toolchain += "; no takehome_runtime package";
+    }
+    build_outcome out =
+        build_with_shell(sub, ctx, configure + " >&2 && cmake --build _build >&2", toolchain);
+    out.language = "cpp";
+    // Located compiler and CMake diagnostics (errors first), before the generic finding that
+    // keeps the whole log; on success, warnings are still worth a reviewer's look.
+    auto located = parse_cxx_diagnostics(out.log, out.source_dir);
+    located.insert(located.end(), out.findings.begin(), out.findings.end());
+    out.findings = std::move(located);
+    if (out.ok) {
+        pick_executable(out);
+    } else {
+        cpp_failure(ctx, out);
+    }
+    return out;
+}
+
+} // namespace grader::build

@@ -1,0 +1,110 @@
+// The warm dependency cache: a cargo target directory holding only dependency artifacts, built
+// once per toolchain from a crate that uses the offline crates the prompt names. Each build
+// copies it into a fresh target directory of its own (rust.cpp), so no other submission's
+// artifact can ever be found there.
+
+#include "builders.hpp"
+#include "grader/sha256.hpp"
+
+#include <fcntl.h>
+#include <fstream>
+#include <sys/file.h>
+#include <unistd.h>
+
+namespace grader::build {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* warmup_crate = "tg_dependency_warmup";
+
+// Removes one package's artifacts from a cargo target profile directory (release/).
+void remove_package_artifacts(const fs::path& profile_dir, const std::string& package) {
+    std::string underscored = package;
+    std::replace(underscored.begin(), underscored.end(), '-', '_');
+    std::error_code ec;
+    for (const auto& sub : {fs::path{},
+                            fs::path("deps"),
+                            fs::path(".fingerprint"),
+                            fs::path("build"),
+                            fs::path("incremental")}) {
+        const fs::path dir = profile_dir / sub;
+        if (!fs::is_directory(dir, ec)) {
+            continue;
+        }
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            const auto name = entry.path().filename().string();
+            for (const auto& prefix : {package, underscored}) {
+                if (name == prefix || name.rfind(prefix + "-", 0) == 0 ||
+                    name.rfind(prefix + ".", 0) == 0) {
+                    fs::remove_all(entry.path(), ec);
+                }
+            }
+        }
+    }
+}
+
+const char* warmup_manifest = R"([package]
+name = "tg_dependency_warmup"
+version = "0.0.0"
+edition = "2021"
+
+[dependencies]
+anyhow = "1"
+futures = "0.3"
+reqwest = { version = "0.11", default-features = false, features = ["json"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+tokio = { version = "1", features = ["full"] }
+
+[features]
+tls = ["reqwest/default-tls"]
+)";
+
+// Builds the warm-up crate into ROOT/target (both reqwest TLS variants, whichever a
+// submission picks), then removes the crate's own artifacts: only dependencies stay.
+bool build_warm_cache(const build_context& ctx, const fs::path& cargo, const fs::path& root) {
+    const fs::path crate = root / "crate";
+    const fs::path target = root / "target";
+    fs::create_directories(crate / "src");
+    std::ofstream(crate / "Cargo.toml") << warmup_manifest;
+    std::ofstream(crate / "src/main.rs") << "fn main() {}\n";
+    auto env = build_env(ctx, cargo.parent_path());
+    add_cargo_profile(env, target);
+    bool ok = true;
+    for (const auto& features :
+         {std::vector<std::string>{}, std::vector<std::string>{"--features", "tls"}}) {
+        auto out = run_build_step(ctx, root / "run", cargo_command(cargo, features), crate, env);
+        ok = ok && out && out.value().run.exit_code == 0;
+    }
+    remove_package_artifacts(target / "release", warmup_crate);
+    return ok;
+}
+
+} // namespace
+
+fs::path ensure_warm_cache(const build_context& ctx,
+                           const fs::path& cargo,
+                           const std::string& toolchain,
+                           std::string& note) {
+    const std::string key = sha256_hex(toolchain + warmup_manifest).substr(0, 16);
+    const fs::path root = ctx.cache_dir / ("cargo-warm-" + key);
+    fs::create_directories(root);
+    // One builder at a time; others wait for it and then reuse the result.
+    const int lock = ::open((root / "lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    ::flock(lock, LOCK_EX);
+    if (fs::exists(root / "ready")) {
+        note = "warm";
+    } else if (build_warm_cache(ctx, cargo, root)) {
+        std::ofstream(root / "ready") << toolchain << "\n";
+        note = "cold (cache built now)";
+    } else {
+        note = "none (warm-up build failed)";
+    }
+    ::flock(lock, LOCK_UN);
+    ::close(lock);
+    return fs::exists(root / "ready") ? root / "target" : fs::path{};
+}
+
+} // namespace grader::build

@@ -1,0 +1,59 @@
+#pragma once
+// The CLI layer: one file per subcommand, each with `setup_X(app)` (its options, as CLI11's
+// own examples lay them out) and what running it does. main.cpp only dispatches and maps
+// errors to exit codes. CLI11 appears nowhere else in the grader.
+
+#include "grader/engine.hpp"
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace grader::cli {
+
+/// Documented in grader/README.md.
+enum exit_code { passed = 0, below_pass_mark = 1, usage = 2, internal = 3 };
+
+/// A subcommand and what running it does once parsed.
+struct command {
+    CLI::App* app = nullptr;
+    std::function<int()> run;
+};
+
+command setup_validate(CLI::App& app);
+command setup_grade(CLI::App& app);
+command setup_check(CLI::App& app);
+command setup_export_public(CLI::App& app);
+
+/// Options `grade` and `check` share.
+struct grade_command_options {
+    grade_options grade;
+    std::string rubric;
+    std::filesystem::path cache_dir;
+    std::string json_target; ///< --json FILE, or "-" for only the JSON on stdout
+    std::string format = "terminal";
+    std::string output; ///< -o FILE; empty: stdout
+};
+
+/// Adds --rubric, --json, --format, -o and --cache-dir to a grading subcommand.
+void add_grading_options(CLI::App* sub, grade_command_options& options);
+
+/// Loads the rubric, grades in the sandbox and writes the outputs; the exit code.
+int run_grade(const grade_command_options& options);
+
+/// Writes the result as asked (format to -o or stdout, --json beside it); the exit code.
+int write_outputs(const grade_result& result, const grade_command_options& options);
+
+// --- locations.cpp: where the grader finds its parts --------------------------------------
+
+std::filesystem::path self_exe();
+/// mock_api next to the grader in an install, or in the build tree; empty when absent.
+std::filesystem::path find_mock_exe();
+/// The runtime's CMake package for C++ submissions; empty when there is none.
+std::filesystem::path find_runtime_package();
+std::filesystem::path default_cache_dir();
+std::string default_rubric();
+
+} // namespace grader::cli

@@ -1,0 +1,226 @@
+// The engine: build, run each scenario, gather evidence, evaluate checks, total the scores.
+// Each step is a function below, in the order grade() calls them.
+
+#include "grader/engine.hpp"
+
+#include "grader/checks/checks.hpp"
+#include "grader/evidence/gather.hpp"
+#include "grader/evidence/untrusted.hpp"
+#include "scenarios.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <optional>
+#include <unistd.h>
+
+namespace grader {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+sandbox_limits limits_of(const rubric& rb) {
+    sandbox_limits l;
+    l.cpu_s = rb.limits.cpu_s;
+    l.memory_mb = rb.limits.memory_mb;
+    l.file_size_mb = rb.limits.file_size_mb;
+    l.open_files = rb.limits.open_files;
+    l.output_cap_bytes = static_cast<std::size_t>(rb.limits.output_kb) * 1024;
+    return l;
+}
+
+fs::path make_work_root(const grade_options& options) {
+    if (!options.work_root.empty()) {
+        fs::create_directories(options.work_root);
+        return options.work_root;
+    }
+    std::string templ = (fs::temp_directory_path() / "takehome-grader-XXXXXX").string();
+    if (::mkdtemp(templ.data()) == nullptr) {
+        throw fs::filesystem_error(
+            "mkdtemp", fs::path(templ), std::error_code(errno, std::generic_category()));
+    }
+    return templ;
+}
+
+grade_result start_result(const rubric& rb, const grade_options& options, const submission& sub) {
+    grade_result result;
+    result.mode = options.mode;
+    result.submission_path = options.submission_dir.string();
+    result.submission_name = sub.name;
+    result.rubric_name = rb.name;
+    result.rubric_version = rb.version;
+    result.rubric_file = rb.file.string();
+    result.rubric_hash = rb.content_hash;
+    result.pass_mark = rb.pass_mark;
+    return result;
+}
+
+build_request build_request_for(const rubric& rb, const submission& sub, const fs::path& work) {
+    build_request request;
+    request.work_dir = work / "build";
+    request.timeout_s = rb.profile_for(sub.from_manifest ? "other" : sub.language).timeout_s;
+    request.limits = limits_of(rb);
+    request.limits.memory_mb = std::max(request.limits.memory_mb, 8192); // rustc and linkers
+    request.limits.cpu_s = request.timeout_s * 4;
+    return request;
+}
+
+/// A scenario's result and, when it ran, the evidence its checks read.
+struct scenario_run {
+    const scenario_spec* spec;
+    scenario_result result;
+    std::optional<scenario_evidence> evidence;
+    std::string isolation; ///< what the sandbox reached for this run
+};
+
+scenario_run not_run_scenario(const scenario_spec& spec, std::string why) {
+    scenario_run sr{&spec, {}, std::nullopt, {}};
+    sr.result.name = spec.name;
+    sr.result.vis = spec.vis;
+    sr.result.deadline_s = spec.deadline_s;
+    sr.result.not_run_reason = std::move(why);
+    return sr;
+}
+
+// The mock's scenario: its file, or the inline YAML written into the run directory.
+fs::path scenario_file_for(const scenario_spec& spec, const fs::path& run_dir) {
+    if (!spec.file.empty()) {
+        return spec.file;
+    }
+    fs::create_directories(run_dir);
+    std::ofstream(run_dir / "scenario.yaml") << spec.inline_yaml << "\n";
+    return run_dir / "scenario.yaml";
+}
+
+scenario_run run_scenario(const scenario_spec& spec,
+                          const build_outcome& build,
+                          const rubric& rb,
+                          const grade_options& options,
+                          const fs::path& work,
+                          runner& run) {
+    const fs::path run_dir = work / "runs" / spec.name;
+    const auto started = std::chrono::steady_clock::now();
+    auto finished =
+        run.run(build, {run_dir, scenario_file_for(spec, run_dir), spec.deadline_s, limits_of(rb)});
+    if (!finished) {
+        return not_run_scenario(spec, finished.err().message);
+    }
+    const auto& outcome = finished.value().outcome;
+    if (!outcome.error.empty()) {
+        return not_run_scenario(spec, "sandbox: " + outcome.error);
+    }
+    auto ev = gather_evidence(
+        spec, outcome.run, {outcome.journal, finished.value().evidence_dir, build.source_dir});
+    if (!ev) {
+        return not_run_scenario(spec, ev.err().message);
+    }
+    scenario_run sr = not_run_scenario(spec, "");
+    sr.result.ran = true;
+    sr.isolation = outcome.isolation;
+    sr.result.outcome = outcome.run;
+    sr.result.fanout = ev.value().fanout;
+    sr.result.runtime_trace = ev.value().runtime_trace;
+    sr.result.evidence_files = ev.value().files;
+    sr.result.overhead_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() -
+        outcome.run.wall_s;
+    if (options.keep_workdir) {
+        sr.result.run_dir = run_dir.string();
+    }
+    sr.evidence = std::move(ev.value());
+    return sr;
+}
+
+// The build's result and its checks.
+void evaluate_build_checks(const rubric& rb, const build_outcome& build, grade_result& result) {
+    const build_evidence evidence = gather_build_evidence(build);
+    result.build = evidence.result;
+    result.isolation = build.isolation;
+    for (const auto& check : rb.checks) {
+        if (check.what == category::build) {
+            result.checks.push_back(evaluate_build(check, evidence));
+        }
+    }
+}
+
+// Every scenario check, per scenario it names, in rubric order.
+void evaluate_scenario_checks(const rubric& rb,
+                              const std::vector<scenario_run>& runs,
+                              grade_result& result) {
+    for (const auto& check : rb.checks) {
+        if (check.what == category::build) {
+            continue;
+        }
+        for (const auto& sr : runs) {
+            if (std::find(check.scenarios.begin(), check.scenarios.end(), sr.spec->name) ==
+                check.scenarios.end()) {
+                continue;
+            }
+            result.checks.push_back(sr.evidence
+                                        ? evaluate(check, *sr.evidence)
+                                        : not_run(check, sr.spec->name, sr.result.not_run_reason));
+        }
+    }
+}
+
+// Located findings carry the lines around them, so a saved result renders without the
+// submission.
+void attach_excerpts(std::vector<check_result>& checks, const fs::path& source_dir) {
+    for (auto& c : checks) {
+        for (auto& f : c.findings) {
+            if (!f.excerpt && !f.file.empty() && f.line > 0 && !source_dir.empty()) {
+                f.excerpt = read_source_excerpt(source_dir, f.file, f.line);
+            }
+        }
+    }
+}
+
+} // namespace
+
+common::result<grade_result> grade(const rubric& rb, const grade_options& options, runner& run) {
+    auto sub = detect_submission(options.submission_dir);
+    if (!sub) {
+        return sub.err();
+    }
+    grade_result result = start_result(rb, options, sub.value());
+    auto chosen = engine::select_scenarios(rb, options, result.hidden_scenarios_not_run);
+    if (!chosen) {
+        return chosen.err();
+    }
+    fs::path work;
+    try {
+        work = make_work_root(options);
+    } catch (const fs::filesystem_error& e) {
+        return common::error{common::errc::io, e.what()};
+    }
+    auto built = run.build(sub.value(), build_request_for(rb, sub.value(), work));
+    if (!built) {
+        return built.err();
+    }
+    const build_outcome& build = built.value();
+    evaluate_build_checks(rb, build, result);
+    std::vector<scenario_run> runs;
+    for (const auto* spec : chosen.value()) {
+        runs.push_back(build.ok ? run_scenario(*spec, build, rb, options, work, run)
+                                : not_run_scenario(*spec, "the build failed"));
+        if (runs.back().result.ran && result.isolation.empty()) {
+            result.isolation = runs.back().isolation;
+        }
+    }
+    evaluate_scenario_checks(rb, runs, result);
+    attach_excerpts(result.checks, build.source_dir);
+    for (auto& sr : runs) {
+        result.scenarios.push_back(std::move(sr.result));
+    }
+    total_scores(result);
+    if (options.keep_workdir) {
+        result.work_dir = work.string();
+    } else {
+        std::error_code ec;
+        fs::remove_all(work, ec);
+    }
+    return result;
+}
+
+} // namespace grader

@@ -1,0 +1,23 @@
+#include "grader/evidence/stdout_report.hpp"
+
+#include "grader/evidence/untrusted.hpp"
+
+namespace grader {
+
+using nlohmann::json;
+
+parsed_stdout parse_report(const std::string& stdout_text) {
+    parsed_stdout out;
+    if (nesting_depth(stdout_text) > 32) {
+        out.error = "JSON nested deeper than 32 levels";
+        return out;
+    }
+    try {
+        out.report = json::parse(stdout_text);
+    } catch (const json::parse_error& e) {
+        out.error = e.what();
+    }
+    return out;
+}
+
+} // namespace grader

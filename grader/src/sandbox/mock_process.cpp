@@ -1,0 +1,119 @@
+// The run's own mock API: started before the command, stopped after it so that it writes its
+// journal.
+
+#include "common/text_file.hpp"
+#include "parts.hpp"
+
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/process/v2/stdio.hpp>
+#include <csignal>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace grader::sandbox {
+
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(clock_type::time_point start) {
+    return std::chrono::duration<double>(clock_type::now() - start).count();
+}
+
+/// Without a PID namespace nothing else would kill the mock: it dies with the runner.
+struct die_with_parent {
+    template <typename Launcher>
+    bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        return {};
+    }
+};
+
+} // namespace
+
+// Starts mock_api and reads its first stdout line ("listening on URL").
+mock_handle start_mock(asio::io_context& ctx, const sandbox_spec& spec, sandbox_outcome& out) {
+    mock_handle m;
+    const auto started = clock_type::now();
+    asio::readable_pipe mock_out(ctx);
+    FILE* log = std::fopen((spec.run_dir / "mock.log").c_str(), "w");
+    m.proc = std::make_unique<bp::process>(
+        ctx,
+        spec.mock_exe.string(),
+        std::vector<std::string>{"--scenario",
+                                 spec.mock_scenario.string(),
+                                 "--port",
+                                 "0",
+                                 "--no-admin",
+                                 "--journal",
+                                 (spec.run_dir / "journal.json").string()},
+        bp::process_stdio{nullptr, mock_out, log},
+        die_with_parent{});
+    if (log != nullptr) {
+        std::fclose(log);
+    }
+    std::string line;
+    bool got_line = false;
+    asio::steady_timer timer(ctx, std::chrono::seconds(10));
+    asio::async_read_until(
+        mock_out, asio::dynamic_buffer(line), '\n', [&](const bp::error_code& ec, std::size_t) {
+            got_line = !ec;
+            timer.cancel();
+        });
+    timer.async_wait([&](const bp::error_code& ec) {
+        if (!ec) {
+            mock_out.close();
+        }
+    });
+    ctx.run();
+    ctx.restart();
+    const std::string prefix = "listening on ";
+    if (!got_line || line.rfind(prefix, 0) != 0) {
+        out.error = "mock_api did not start: " + common::read_text(spec.run_dir / "mock.log");
+        return m;
+    }
+    m.url = line.substr(prefix.size());
+    while (!m.url.empty() && (m.url.back() == '\n' || m.url.back() == '\r')) {
+        m.url.pop_back();
+    }
+    out.run.mock_start_s = seconds_since(started);
+    return m;
+}
+
+// Stops the mock with SIGTERM so that it writes its journal. Returns "" when it exited 0,
+// else what happened: a mock that died or was killed (by the candidate, say) voids the run's
+// evidence, since its journal is missing or could have been written by someone else.
+std::string stop_mock(mock_handle& m) {
+    if (!m.proc) {
+        return {};
+    }
+    const pid_t pid = m.proc->id();
+    m.proc->detach();
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    for (int i = 0; i < 500; ++i) { // up to 5 s for the journal to be written
+        const pid_t waited = ::waitpid(pid, &status, WNOHANG);
+        if (waited < 0) {
+            return "the mock API ended before the run did";
+        }
+        if (waited == pid) {
+            if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+                return {};
+            }
+            return WIFSIGNALED(status)
+                       ? "the mock API was killed by " + signal_name(WTERMSIG(status))
+                       : "the mock API exited with code " + std::to_string(WEXITSTATUS(status));
+        }
+        ::usleep(10000);
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return "the mock API did not stop within 5 s";
+}
+
+} // namespace grader::sandbox
