@@ -60,6 +60,9 @@ TEST_CASE("a malformed rule file gives a located error", "[analysis][rules]") {
         {rule_file("      ((call_expression) @call\n       (#match? @call \"(\"))\n"),
          "bad.yaml:7:7: query: #match?: bad regular expression \"(\": Mismatched '(' and ')' "
          "in regular expression (in rule 'test-rule')"},
+        {rule_file("      (call_expression) @call\n      (#eq? @call \"x\")\n"),
+         "bad.yaml:8:7: query: a predicate must sit inside its pattern's parentheses: "
+         "((pattern) (#eq? ...)) (in rule 'test-rule')"},
         {rule_file("      (call_expression) @call\n", "m {callee}"),
          "bad.yaml:8:14: message: {callee} names no capture of the query"},
     }));

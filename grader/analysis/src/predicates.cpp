@@ -123,6 +123,8 @@ bool async_functions::is_async(std::string_view name) const {
 
 namespace {
 
+bool holds_after_imports(const predicate& p, std::string_view text, const match_context& context);
+
 bool holds_for_text(const predicate& p, std::string_view text, const match_context& context) {
     const auto& args = p.args;
     const auto other = [&]() -> std::string {
@@ -157,9 +159,18 @@ bool holds_for_text(const predicate& p, std::string_view text, const match_conte
     case predicate_op::is_async_fn:
         return context.functions.is_async(text);
     default:
-        break;
+        return holds_after_imports(p, text, context);
     }
-    // The resolves-* family: does any path the text may stand for fit?
+}
+
+/// The resolves-* family: does any path the text may stand for fit?
+bool holds_after_imports(const predicate& p, std::string_view text, const match_context& context) {
+    const auto& args = p.args;
+    const auto in_list = [&](std::string_view value) {
+        return std::any_of(args.begin() + 1, args.end(), [&](const predicate_arg& a) {
+            return a.text == value;
+        });
+    };
     for (const std::string& path : context.imports.resolve(text)) {
         const bool fits = p.op == predicate_op::resolves_to
                               ? in_list(path)

@@ -133,6 +133,14 @@ void rule_file_reader::compile_query(compiled_rule& rule,
     }
     const std::uint32_t patterns = ts_query_pattern_count(rule.query.get());
     for (std::uint32_t i = 0; i < patterns; ++i) {
+        const std::uint32_t start = ts_query_start_byte_for_pattern(rule.query.get(), i);
+        if (text.compare(start, 2, "(#") == 0) {
+            // tree-sitter takes a predicate outside any pattern's parentheses as a pattern of
+            // its own that matches nothing: it would silently never apply.
+            fail(mark_in_scalar(query_node, text, start),
+                 "query: a predicate must sit inside its pattern's parentheses: ((pattern) (#eq? ...)) "
+                 "(in rule '" + rule.description.id + "')");
+        }
         std::string why;
         auto predicates = read_predicates(rule.query.get(), i, why);
         if (!predicates) {

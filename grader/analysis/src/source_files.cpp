@@ -26,6 +26,26 @@ std::string size_reason(std::uintmax_t size, std::uintmax_t limit) {
 
 } // namespace
 
+namespace {
+
+/// Files past the limit are skipped, in path order.
+void apply_file_limit(std::vector<source_file_entry>& found,
+                      const analysis_options& options,
+                      analysis_report& report) {
+    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+        return a.relative < b.relative;
+    });
+    for (std::size_t i = options.max_files; i < found.size(); ++i) {
+        report.skipped.push_back(
+            {found[i].relative, "over the limit of " + std::to_string(options.max_files) + " files"});
+    }
+    if (found.size() > options.max_files) {
+        found.resize(options.max_files);
+    }
+}
+
+} // namespace
+
 std::vector<source_file_entry> collect_source_files(const fs::path& root,
                                                     const analysis_options& options,
                                                     analysis_report& report) {
@@ -39,40 +59,27 @@ std::vector<source_file_entry> collect_source_files(const fs::path& root,
     for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         const fs::directory_entry& entry = *it;
         const std::string relative = entry.path().lexically_relative(root).generic_string();
+        const auto lang = language_for_path(entry.path());
         if (entry.is_symlink(ec)) {
-            report.skipped.push_back({relative, "symlink"});
-            continue;
-        }
-        if (entry.is_directory(ec)) {
+            if (lang || fs::is_directory(entry.path(), ec)) { // a link to source the walk skips
+                report.skipped.push_back({relative, "symlink"});
+            }
+        } else if (entry.is_directory(ec)) {
             if (skip_folder(entry.path().filename().string())) {
                 it.disable_recursion_pending();
             }
-            continue;
+        } else if (lang && entry.is_regular_file(ec)) {
+            if (const std::uintmax_t size = entry.file_size(ec); size > options.max_file_bytes) {
+                report.skipped.push_back({relative, size_reason(size, options.max_file_bytes)});
+            } else {
+                found.push_back({relative, *lang});
+            }
         }
-        const auto lang = language_for_path(entry.path());
-        if (!lang || !entry.is_regular_file(ec)) {
-            continue;
-        }
-        const std::uintmax_t size = entry.file_size(ec);
-        if (size > options.max_file_bytes) {
-            report.skipped.push_back({relative, size_reason(size, options.max_file_bytes)});
-            continue;
-        }
-        found.push_back({relative, *lang});
     }
     if (ec) {
         report.errors.push_back(root.string() + ": cannot list every file: " + ec.message());
     }
-    std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
-        return a.relative < b.relative;
-    });
-    if (found.size() > options.max_files) {
-        for (std::size_t i = options.max_files; i < found.size(); ++i) {
-            report.skipped.push_back(
-                {found[i].relative, "over the limit of " + std::to_string(options.max_files) + " files"});
-        }
-        found.resize(options.max_files);
-    }
+    apply_file_limit(found, options, report);
     return found;
 }
 
