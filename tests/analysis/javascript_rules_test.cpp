@@ -83,6 +83,9 @@ TEST_CASE("await in a for-of loop is a sequential fan-out; Promise.all and for a
   for (let i = 0; i < 3; i++) {
     await sleep(100);
   }
+  for (const batch of batches) {
+    await Promise.all(batch.map(fetchDetail));
+  }
 }
 )");
     INFO(describe(report));

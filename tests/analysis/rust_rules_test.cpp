@@ -189,6 +189,10 @@ TEST_CASE("join_next in a while let loop, awaiting spawned handles and spawning 
         tokio::time::sleep(Duration::from_millis(10)).await;
         tx.send(*id).await?;
     }
+    for batch in ids.chunks(10) {
+        results.extend(futures::future::join_all(batch.iter().map(|id| fetch_detail(*id))).await);
+        let more: Vec<_> = stream::iter(batch).map(fetch_detail).buffer_unordered(4).collect().await;
+    }
 }
 )");
     INFO(describe(report));
@@ -268,6 +272,19 @@ async fn fetches() {
     CHECK(found[0].line == 2);
     CHECK(found[0].severity == "warning");
     CHECK(found[0].message == "unwrap()/expect() called 2 time(s) outside test code (lines 2, 4)");
+}
+
+TEST_CASE("blocking calls in tokio tests are not the program's", "[analysis][rust][blocking]") {
+    const auto report = rust(R"(#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn waits() {
+        std::thread::sleep(D);
+    }
+}
+)");
+    INFO(describe(report));
+    CHECK(report.findings.empty());
 }
 
 TEST_CASE("unwrap in an integration test file is test code", "[analysis][rust][style]") {
