@@ -99,6 +99,15 @@ TEST_CASE("await in a for loop is a sequential fan-out; gather and async for are
     CHECK(found[0].message == "await fetch_detail(..) in the for loop at line 3 of async def run waits for each item before starting the next");
 }
 
+TEST_CASE("await inside a list comprehension is a sequential fan-out too",
+          "[analysis][python][concurrency]") {
+    const auto report = py("async def run(ids):\n    return [await fetch(i) for i in ids]\n");
+    INFO(describe(report));
+    const auto found = of_rule(report, "py-await-in-for-loop");
+    REQUIRE(found.size() == 1);
+    CHECK(found[0].line == 2);
+}
+
 TEST_CASE("an async def called as a statement is a coroutine never awaited",
           "[analysis][python][concurrency]") {
     const auto report = py(R"(import asyncio

@@ -71,6 +71,20 @@ TEST_CASE("a malformed rule file gives a located error", "[analysis][rules]") {
     CHECK(loaded.error == error);
 }
 
+TEST_CASE("a rule file that cannot be read is an error naming it", "[analysis][rules]") {
+    const auto loaded = tg::analysis::load_rule_file("/nonexistent/rules.yaml");
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error == "/nonexistent/rules.yaml: cannot read the rule file");
+}
+
+TEST_CASE("a malformed rule file on disk gives an error located in it", "[analysis][rules]") {
+    temp_dir dir;
+    const auto file = dir.write("rules/bad.yaml", "language: rust\nrules:\n  - id: x\n    severity: loud\n");
+    const auto loaded = tg::analysis::load_rule_directory(dir.path() / "rules");
+    REQUIRE_FALSE(loaded);
+    CHECK(loaded.error == file.string() + ":3:5: missing 'category'");
+}
+
 TEST_CASE("a custom rule file is loaded and applied", "[analysis][rules]") {
     const auto loaded = load_rules(R"(language: python
 rules:

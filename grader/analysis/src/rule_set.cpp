@@ -35,6 +35,10 @@ rule_load_result load_rules(std::string_view yaml_text, const std::string& file_
     return detail::load_rule_texts({{file_name, std::string(yaml_text)}});
 }
 
+rule_load_result load_rule_file(const std::filesystem::path& file) {
+    return load_rule_files({file});
+}
+
 rule_load_result load_rule_files(const std::vector<std::filesystem::path>& files) {
     std::vector<std::pair<std::string, std::string>> texts;
     for (const auto& file : files) {

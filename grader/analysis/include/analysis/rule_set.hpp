@@ -59,6 +59,9 @@ struct [[nodiscard]] rule_load_result {
 /// One rule file's text; `file_name` is used in error messages and rule_description::file.
 rule_load_result load_rules(std::string_view yaml_text, const std::string& file_name);
 
+/// One rule file.
+rule_load_result load_rule_file(const std::filesystem::path& file);
+
 /// Several rule files at once (rule ids must be unique across them).
 rule_load_result load_rule_files(const std::vector<std::filesystem::path>& files);
 
