@@ -38,9 +38,8 @@ std::string message_text(std::string_view text) {
 
 /// One match that passed every check, before aggregation.
 struct hit {
-    node_id located = no_node;
+    node_id located = no_node; ///< where the finding points (the call, the await)
     message_values values;
-    std::string function;
 };
 
 class rule_run {
@@ -108,7 +107,8 @@ std::optional<hit> rule_run::check(const TSQueryMatch& match) {
         (rule_.inside == required_context::sync && where.is_async)) {
         return std::nullopt;
     }
-    hit h{reported, values_of(match, resolved), where.description};
+    hit h{reported, values_of(match, resolved)};
+    h.values.function = where.description;
     node_id anchor = reported;
     if (rule_.in_for_loop) {
         anchor = scopes_.enclosing_for_loop(reported);
@@ -127,7 +127,6 @@ std::optional<hit> rule_run::check(const TSQueryMatch& match) {
     if (!anchors_.insert(anchor).second) {
         return std::nullopt;
     }
-    h.values.function = where.description;
     return h;
 }
 
@@ -148,7 +147,7 @@ static_finding rule_run::finding_of(const hit& h) const {
     std::string_view line = tree.line_text(f.line);
     line = line.substr(0, line.find_last_not_of(" \t") + 1);
     f.snippet = std::string(line.substr(0, max_snippet));
-    f.function = h.function;
+    f.function = h.values.function;
     return f;
 }
 

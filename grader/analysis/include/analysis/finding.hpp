@@ -26,15 +26,15 @@ struct static_finding {
 
 /// A file the analysis did not read, and why ("larger than 1 MiB", "binary", "symlink").
 struct skipped_file {
-    std::string file; ///< relative to the submission root
-    std::string reason;
+    std::string file;   ///< relative to the submission root
+    std::string reason; ///< lower case, e.g. "binary file (contains NUL bytes)"
 };
 
 /// Everything one analysis found. Findings are sorted by file, line, column, then rule.
 struct analysis_report {
-    std::vector<static_finding> findings;
-    std::vector<std::string> files_analysed; ///< relative paths, in the order they were read
-    std::vector<skipped_file> skipped;
+    std::vector<static_finding> findings;    ///< what the rules found
+    std::vector<std::string> files_analysed; ///< relative paths, in path order
+    std::vector<skipped_file> skipped;       ///< files not read, with why
     /// Located, lower-case problems that did not stop the analysis: an unreadable file, a file
     /// the parser gave up on, a syntax error (the findings of that file may be incomplete).
     std::vector<std::string> errors;
