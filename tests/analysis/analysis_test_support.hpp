@@ -26,7 +26,9 @@ inline analysis_report analyse(language lang, std::string_view text, const std::
 /// The findings of one rule.
 inline std::vector<static_finding> of_rule(const analysis_report& report, std::string_view rule) {
     std::vector<static_finding> out;
-    std::copy_if(report.findings.begin(), report.findings.end(), std::back_inserter(out),
+    std::copy_if(report.findings.begin(),
+                 report.findings.end(),
+                 std::back_inserter(out),
                  [&](const static_finding& f) { return f.rule == rule; });
     return out;
 }
@@ -35,7 +37,9 @@ inline std::vector<static_finding> of_rule(const analysis_report& report, std::s
 inline std::vector<static_finding> of_category(const analysis_report& report,
                                                std::string_view category) {
     std::vector<static_finding> out;
-    std::copy_if(report.findings.begin(), report.findings.end(), std::back_inserter(out),
+    std::copy_if(report.findings.begin(),
+                 report.findings.end(),
+                 std::back_inserter(out),
                  [&](const static_finding& f) { return f.category == category; });
     return out;
 }

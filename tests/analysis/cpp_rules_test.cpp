@@ -8,21 +8,25 @@ using namespace analysis_test;
 
 namespace {
 
-analysis_report cpp(std::string_view text) {
-    return analyse(language::cpp, text, "src/main.cpp");
-}
+analysis_report cpp(std::string_view text) { return analyse(language::cpp, text, "src/main.cpp"); }
 
 } // namespace
 
 TEST_CASE("a thread sleep inside a coroutine is a blocking call however it is named",
           "[analysis][cpp][blocking]") {
     const auto [source, line, call] = GENERATE(table<std::string, int, std::string>({
-        {"rt::task<int> fetch_detail() {\n    std::this_thread::sleep_for(1s);\n    co_return 1;\n}\n",
-         2, "std::this_thread::sleep_for"},
-        {"using namespace std::this_thread;\nrt::task<int> fetch_detail() {\n    sleep_for(1s);\n    co_return 1;\n}\n",
-         3, "std::this_thread::sleep_for"},
-        {"using std::this_thread::sleep_until;\nrt::task<void> fetch_detail() {\n    co_await x;\n    sleep_until(t);\n}\n",
-         4, "std::this_thread::sleep_until"},
+        {"rt::task<int> fetch_detail() {\n    std::this_thread::sleep_for(1s);\n    co_return "
+         "1;\n}\n",
+         2,
+         "std::this_thread::sleep_for"},
+        {"using namespace std::this_thread;\nrt::task<int> fetch_detail() {\n    sleep_for(1s);\n  "
+         "  co_return 1;\n}\n",
+         3,
+         "std::this_thread::sleep_for"},
+        {"using std::this_thread::sleep_until;\nrt::task<void> fetch_detail() {\n    co_await x;\n "
+         "   sleep_until(t);\n}\n",
+         4,
+         "std::this_thread::sleep_until"},
         {"rt::task<void> fetch_detail() {\n    ::usleep(1000);\n    co_await x;\n}\n", 2, "usleep"},
     }));
     const auto report = cpp(source);
@@ -86,7 +90,8 @@ TEST_CASE("file streams, fopen and block_on inside a coroutine are blocking call
     const auto files = of_rule(report, "cpp-file-io-in-coroutine");
     REQUIRE(files.size() == 3);
     CHECK(files[0].line == 2);
-    CHECK(files[0].message == "std::ifstream inside coroutine load does blocking file I/O on a runtime worker");
+    CHECK(files[0].message ==
+          "std::ifstream inside coroutine load does blocking file I/O on a runtime worker");
     CHECK(files[1].line == 3);
     CHECK(files[2].message.starts_with("fopen inside coroutine load"));
     const auto block_on = of_rule(report, "cpp-block-on-in-coroutine");
@@ -94,8 +99,9 @@ TEST_CASE("file streams, fopen and block_on inside a coroutine are blocking call
     CHECK(block_on[0].line == 5);
 }
 
-TEST_CASE("co_await of a request in a for loop is a sequential fan-out; awaiting spawned handles is not",
-          "[analysis][cpp][concurrency]") {
+TEST_CASE(
+    "co_await of a request in a for loop is a sequential fan-out; awaiting spawned handles is not",
+    "[analysis][cpp][concurrency]") {
     const auto report = cpp(R"(rt::task<void> run(std::vector<int> ids) {
     std::vector<job> jobs;
     for (const auto id : ids) {
@@ -119,7 +125,8 @@ TEST_CASE("co_await of a request in a for loop is a sequential fan-out; awaiting
     const auto found = of_rule(report, "cpp-await-in-for-loop");
     REQUIRE(found.size() == 1);
     CHECK(found[0].line == 4);
-    CHECK(found[0].message == "co_await client->get(..) in the for loop at line 3 of coroutine run waits for each item before starting the next");
+    CHECK(found[0].message == "co_await client->get(..) in the for loop at line 3 of coroutine run "
+                              "waits for each item before starting the next");
 }
 
 TEST_CASE("a std::lock_guard held across co_await is a concurrency finding",
@@ -144,7 +151,8 @@ rt::task<void> released(state& s) {
     const auto found = of_rule(report, "cpp-std-lock-held-across-co-await");
     REQUIRE(found.size() == 1);
     CHECK(found[0].line == 3);
-    CHECK(found[0].message == "std::lock_guard<std::mutex> `lock` (line 2) still holds its mutex at this co_await in coroutine record");
+    CHECK(found[0].message == "std::lock_guard<std::mutex> `lock` (line 2) still holds its mutex "
+                              "at this co_await in coroutine record");
 }
 
 TEST_CASE("a coroutine called as a statement is a task never awaited",

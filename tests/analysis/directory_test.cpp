@@ -4,7 +4,6 @@
 #include "analysis_test_support.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <map>
 
@@ -17,8 +16,7 @@ const std::filesystem::path samples = std::filesystem::path(TG_SOURCE_DIR) / "su
 
 } // namespace
 
-TEST_CASE("the reference samples have no blocking or concurrency findings",
-          "[analysis][samples]") {
+TEST_CASE("the reference samples have no blocking or concurrency findings", "[analysis][samples]") {
     const auto dir = GENERATE(as<std::string>{}, "rust/reference", "cpp/reference");
     const auto report = analyse_directory(samples / dir);
     INFO(dir << "\n" << describe(report));
@@ -38,7 +36,8 @@ TEST_CASE("the sequential sample gets the loop-await finding at its line", "[ana
     CHECK(f.line == 90);
     CHECK(f.message == "fetch_detail(..).await in the for loop at line 88 of async fn run waits "
                        "for each item before starting the next");
-    CHECK(f.snippet == "        results.push((job.id, fetch_detail(&client, base, job.id).await));");
+    CHECK(f.snippet ==
+          "        results.push((job.id, fetch_detail(&client, base, job.id).await));");
 }
 
 TEST_CASE("the unwrap-crash sample gets only its unwrap", "[analysis][samples]") {
@@ -47,7 +46,8 @@ TEST_CASE("the unwrap-crash sample gets only its unwrap", "[analysis][samples]")
     REQUIRE(report.findings.size() == 1);
     CHECK(report.findings[0].rule == "rust-unwrap-outside-tests");
     CHECK(report.findings[0].line == 67);
-    CHECK(report.findings[0].message == "unwrap()/expect() called 1 time(s) outside test code (lines 67)");
+    CHECK(report.findings[0].message ==
+          "unwrap()/expect() called 1 time(s) outside test code (lines 67)");
 }
 
 TEST_CASE("huge, binary and symlinked files and dependency folders are skipped with a reason",

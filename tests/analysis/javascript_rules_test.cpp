@@ -17,9 +17,14 @@ analysis_report js(std::string_view text) {
 TEST_CASE("fs.*Sync inside an async function blocks the event loop however fs is imported",
           "[analysis][javascript][blocking]") {
     const auto [source, line] = GENERATE(table<std::string, int>({
-        {"const fs = require('fs');\nasync function load() {\n  return fs.readFileSync('a');\n}\n", 3},
-        {"import { readFileSync } from 'node:fs';\nasync function load() {\n  return readFileSync('a');\n}\n", 3},
-        {"const { readFileSync: read } = require('fs');\n\nasync function load() {\n  return read('a');\n}\n", 4},
+        {"const fs = require('fs');\nasync function load() {\n  return fs.readFileSync('a');\n}\n",
+         3},
+        {"import { readFileSync } from 'node:fs';\nasync function load() {\n  return "
+         "readFileSync('a');\n}\n",
+         3},
+        {"const { readFileSync: read } = require('fs');\n\nasync function load() {\n  return "
+         "read('a');\n}\n",
+         4},
         {"import * as fs from 'fs';\nconst load = async () => {\n  fs.readFileSync('a');\n};\n", 3},
     }));
     const auto report = js(source);
@@ -92,5 +97,6 @@ TEST_CASE("await in a for-of loop is a sequential fan-out; Promise.all and for a
     const auto found = of_rule(report, "js-await-in-for-loop");
     REQUIRE(found.size() == 1);
     CHECK(found[0].line == 4);
-    CHECK(found[0].message == "await fetchDetail(..) in the for loop at line 3 of async function run waits for each item before starting the next");
+    CHECK(found[0].message == "await fetchDetail(..) in the for loop at line 3 of async function "
+                              "run waits for each item before starting the next");
 }

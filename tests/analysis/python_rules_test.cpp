@@ -8,9 +8,7 @@ using namespace analysis_test;
 
 namespace {
 
-analysis_report py(std::string_view text) {
-    return analyse(language::python, text, "client.py");
-}
+analysis_report py(std::string_view text) { return analyse(language::python, text, "client.py"); }
 
 } // namespace
 
@@ -47,10 +45,12 @@ async def fetch(url):
     const auto files = of_rule(report, "py-blocking-file-io-in-async");
     REQUIRE(files.size() == 1);
     CHECK(files[0].line == 6);
-    CHECK(files[0].message == "open() inside async def fetch does blocking file I/O on the event loop");
+    CHECK(files[0].message ==
+          "open() inside async def fetch does blocking file I/O on the event loop");
     const auto http = of_rule(report, "py-blocking-http-in-async");
     REQUIRE(http.size() == 3);
-    CHECK(http[0].message == "requests.get inside async def fetch blocks the event loop for a whole round trip");
+    CHECK(http[0].message ==
+          "requests.get inside async def fetch blocks the event loop for a whole round trip");
     CHECK(http[1].line == 9);
     CHECK(http[2].message.starts_with("urllib.request.urlopen inside async def fetch"));
 }
@@ -96,7 +96,8 @@ TEST_CASE("await in a for loop is a sequential fan-out; gather and async for are
     const auto found = of_rule(report, "py-await-in-for-loop");
     REQUIRE(found.size() == 1);
     CHECK(found[0].line == 4);
-    CHECK(found[0].message == "await fetch_detail(..) in the for loop at line 3 of async def run waits for each item before starting the next");
+    CHECK(found[0].message == "await fetch_detail(..) in the for loop at line 3 of async def run "
+                              "waits for each item before starting the next");
 }
 
 TEST_CASE("await inside a list comprehension is a sequential fan-out too",
@@ -125,5 +126,7 @@ async def run():
     const auto found = of_rule(report, "py-coroutine-not-awaited");
     REQUIRE(found.size() == 1);
     CHECK(found[0].line == 7);
-    CHECK(found[0].message == "notify(..) creates a coroutine in async def run that is never awaited, so it never runs");
+    CHECK(
+        found[0].message ==
+        "notify(..) creates a coroutine in async def run that is never awaited, so it never runs");
 }

@@ -4,7 +4,6 @@
 #include "analysis_test_support.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <set>
 
 using namespace analysis_test;
@@ -39,8 +38,8 @@ std::string rule_file(const std::string& query_lines, const std::string& message
            "    category: blocking\n"
            "    severity: error\n"
            "    query: |\n" +
-           query_lines +
-           "    message: \"" + message + "\"\n"
+           query_lines + "    message: \"" + message +
+           "\"\n"
            "    explanation: e\n";
 }
 
@@ -52,7 +51,8 @@ TEST_CASE("a malformed rule file gives a located error", "[analysis][rules]") {
         {"language: cobol\nrules: []\n",
          "bad.yaml:1:11: unknown language 'cobol' (rust, cpp, javascript or python)"},
         {"language: rust\nrulez: []\n", "bad.yaml:2:1: unknown key 'rulez'"},
-        {"language: rust\nrules:\n  - id: x\n    category: speed\n", "bad.yaml:3:5: missing 'severity'"},
+        {"language: rust\nrules:\n  - id: x\n    category: speed\n",
+         "bad.yaml:3:5: missing 'severity'"},
         {rule_file("      ((call_expression) @call\n       (#resembles? @call \"x\"))\n"),
          "bad.yaml:7:7: query: unknown predicate #resembles? (in rule 'test-rule')"},
         {rule_file("      (call_expression\n        function: (identifer)) @call\n"),
@@ -79,7 +79,8 @@ TEST_CASE("a rule file that cannot be read is an error naming it", "[analysis][r
 
 TEST_CASE("a malformed rule file on disk gives an error located in it", "[analysis][rules]") {
     temp_dir dir;
-    const auto file = dir.write("rules/bad.yaml", "language: rust\nrules:\n  - id: x\n    severity: loud\n");
+    const auto file =
+        dir.write("rules/bad.yaml", "language: rust\nrules:\n  - id: x\n    severity: loud\n");
     const auto loaded = tg::analysis::load_rule_directory(dir.path() / "rules");
     REQUIRE_FALSE(loaded);
     CHECK(loaded.error == file.string() + ":3:5: missing 'category'");
@@ -103,8 +104,11 @@ rules:
     REQUIRE(loaded);
     tg::analysis::analysis_options options;
     options.rules = &*loaded.rules;
-    const auto report = tg::analysis::analyse_source(
-        language::python, "def a():\n    print(1)\nasync def b():\n    print(2)\n", "x.py", options);
+    const auto report =
+        tg::analysis::analyse_source(language::python,
+                                     "def a():\n    print(1)\nasync def b():\n    print(2)\n",
+                                     "x.py",
+                                     options);
     REQUIRE(report.findings.size() == 1);
     CHECK(report.findings[0].line == 4);
     CHECK(report.findings[0].message == "print() in async def b");

@@ -9,9 +9,7 @@ using namespace analysis_test;
 
 namespace {
 
-analysis_report rust(std::string_view text) {
-    return analyse(language::rust, text, "src/main.rs");
-}
+analysis_report rust(std::string_view text) { return analyse(language::rust, text, "src/main.rs"); }
 
 } // namespace
 
@@ -30,7 +28,8 @@ TEST_CASE("std::thread::sleep inside an async fn is a blocking call however it i
     CHECK(found[0].line == line);
     CHECK(found[0].category == "blocking");
     CHECK(found[0].severity == "error");
-    CHECK(found[0].message == "std::thread::sleep inside async fn fetch_detail blocks a runtime worker");
+    CHECK(found[0].message ==
+          "std::thread::sleep inside async fn fetch_detail blocks a runtime worker");
     CHECK(found[0].explanation.find("tokio::time::sleep") != std::string::npos);
     CHECK(found[0].snippet.find("(D);") != std::string::npos);
 }
@@ -53,7 +52,9 @@ async fn load(path: &str) {
     const auto fs = of_rule(report, "rust-blocking-fs-in-async");
     REQUIRE(fs.size() == 2);
     CHECK(fs[0].line == 5);
-    CHECK(fs[0].message == "std::fs::read_to_string inside async fn load does blocking file I/O on a runtime worker");
+    CHECK(
+        fs[0].message ==
+        "std::fs::read_to_string inside async fn load does blocking file I/O on a runtime worker");
     CHECK(fs[1].line == 6);
     CHECK(fs[1].message.starts_with("std::fs::File::open inside async fn load"));
     const auto net = of_rule(report, "rust-blocking-net-in-async");
@@ -127,7 +128,8 @@ TEST_CASE("an async block inside a plain fn is async code", "[analysis][rust][bl
     const auto found = of_rule(report, "rust-thread-sleep-in-async");
     REQUIRE(found.size() == 1);
     CHECK(found[0].line == 4);
-    CHECK(found[0].message == "std::thread::sleep inside an async block in fn main blocks a runtime worker");
+    CHECK(found[0].message ==
+          "std::thread::sleep inside an async block in fn main blocks a runtime worker");
 }
 
 TEST_CASE("a closure run inline by an iterator inside an async fn is still async code",

@@ -9,9 +9,7 @@ using namespace analysis_test;
 
 namespace {
 
-analysis_report rust(std::string_view text) {
-    return analyse(language::rust, text, "src/main.rs");
-}
+analysis_report rust(std::string_view text) { return analyse(language::rust, text, "src/main.rs"); }
 
 } // namespace
 
@@ -34,12 +32,14 @@ TEST_CASE("awaiting a request in a for loop over items is a sequential fan-out",
     CHECK(found[0].line == 4);
     CHECK(found[0].category == "concurrency");
     CHECK(found[0].severity == "warning");
-    CHECK(found[0].message == "client.get(url(id)).send(..).await in the for loop at line 3 of async fn run waits for each item before starting the next");
+    CHECK(found[0].message == "client.get(url(id)).send(..).await in the for loop at line 3 of "
+                              "async fn run waits for each item before starting the next");
     CHECK(found[1].line == 8);
     CHECK(found[1].message.starts_with("fetch_detail(..).await in the for loop at line 7"));
 }
 
-TEST_CASE("join_next in a while let loop, awaiting spawned handles and spawning in a loop are not sequential",
+TEST_CASE("join_next in a while let loop, awaiting spawned handles and spawning in a loop are not "
+          "sequential",
           "[analysis][rust][concurrency]") {
     const auto report = rust(R"(async fn run(ids: Vec<u64>, permits: Arc<Semaphore>) {
     let mut set = JoinSet::new();
@@ -93,7 +93,8 @@ async fn scoped(state: Arc<Mutex<State>>) {
     REQUIRE(found.size() == 1);
     CHECK(found[0].line == 4);
     CHECK(found[0].category == "concurrency");
-    CHECK(found[0].message == "the lock guard `guard` from state.lock() (line 2) is still held at this .await in async fn record");
+    CHECK(found[0].message == "the lock guard `guard` from state.lock() (line 2) is still held at "
+                              "this .await in async fn record");
 }
 
 TEST_CASE("a tokio lock guard held across an await is a lower-severity note",
@@ -182,7 +183,8 @@ impl Client {
     const auto found = of_rule(report, "rust-future-not-awaited");
     REQUIRE(found.size() == 2);
     CHECK(found[0].line == 7);
-    CHECK(found[0].message == "notify(..) calls an async fn in async fn run but never awaits the future, so it never runs");
+    CHECK(found[0].message == "notify(..) calls an async fn in async fn run but never awaits the "
+                              "future, so it never runs");
     CHECK(found[1].line == 8);
     CHECK(found[1].message.starts_with("self.refresh(..)"));
 }

@@ -25,9 +25,8 @@ const rule_set& rules_of(const analysis_options& options) {
     return options.rules != nullptr ? *options.rules : rule_set::builtin();
 }
 
-std::optional<parsed_source> parse_one(pending_file& file,
-                                       const analysis_options& options,
-                                       analysis_report& report) {
+std::optional<parsed_source>
+parse_one(pending_file& file, const analysis_options& options, analysis_report& report) {
     std::string why;
     auto tree = detail::syntax_tree::parse(file.lang, file.text, options.parse_timeout_micros, why);
     if (!tree) {
@@ -67,7 +66,8 @@ void analyse_files(std::vector<pending_file>& files,
         report.findings.insert(report.findings.end(), found.begin(), found.end());
     }
     std::sort(report.findings.begin(), report.findings.end(), [](const auto& a, const auto& b) {
-        return std::tie(a.file, a.line, a.column, a.rule) < std::tie(b.file, b.line, b.column, b.rule);
+        return std::tie(a.file, a.line, a.column, a.rule) <
+               std::tie(b.file, b.line, b.column, b.rule);
     });
 }
 

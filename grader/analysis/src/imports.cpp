@@ -7,9 +7,7 @@ namespace tg::analysis::detail {
 
 namespace {
 
-bool is_word(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
+bool is_word(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
 
 /// Drops the contents of (...) and <...> (argument lists, generic and template arguments).
 std::string drop_bracketed(std::string_view in, char open, char close, bool keep_pair) {
@@ -161,8 +159,10 @@ void import_table::read_rust_use(const syntax_tree& tree, node_id use) {
         } else if (type == "scoped_use_list" || type == "use_list") {
             const node_id path = tree.field(current.node, "path");
             const std::string prefix = path == no_node ? current.prefix : join(tree.text(path));
-            const node_id list = type == "use_list" ? current.node : tree.field(current.node, "list");
-            for (const node_id child : named_children(tree, list == no_node ? current.node : list)) {
+            const node_id list =
+                type == "use_list" ? current.node : tree.field(current.node, "list");
+            for (const node_id child :
+                 named_children(tree, list == no_node ? current.node : list)) {
                 work.push_back({child, prefix});
             }
         } else if (type == "use_wildcard") {

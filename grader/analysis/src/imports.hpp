@@ -4,8 +4,8 @@
 //
 //   Rust        use std::thread;  use std::thread::sleep as nap;  use std::fs::{self, File};
 //               use std::fs::*;
-//   C++         using std::this_thread::sleep_for;  using namespace std;  namespace tt = std::this_thread;
-//   Python      import time as t;  from time import sleep;  from os import *
+//   C++         using std::this_thread::sleep_for;  using namespace std;  namespace tt =
+//   std::this_thread; Python      import time as t;  from time import sleep;  from os import *
 //   JavaScript  import fs from 'fs';  import { readFileSync } from 'node:fs';
 //               const { readFileSync: read } = require('fs');
 //

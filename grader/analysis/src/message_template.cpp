@@ -22,7 +22,8 @@ auto value_or(const Map& map, std::uint32_t key, typename Map::mapped_type fallb
     return it == map.end() ? fallback : it->second;
 }
 
-std::optional<template_part> placeholder(std::string_view name, const TSQuery& query, std::string& error) {
+std::optional<template_part>
+placeholder(std::string_view name, const TSQuery& query, std::string& error) {
     using kind = template_part::kind;
     if (name == "function" || name == "loop.line" || name == "count" || name == "lines") {
         const kind k = name == "function"    ? kind::function
@@ -49,9 +50,8 @@ std::optional<template_part> placeholder(std::string_view name, const TSQuery& q
 
 } // namespace
 
-std::optional<std::vector<template_part>> parse_message_template(std::string_view text,
-                                                                 const TSQuery& query,
-                                                                 std::string& error) {
+std::optional<std::vector<template_part>>
+parse_message_template(std::string_view text, const TSQuery& query, std::string& error) {
     std::vector<template_part> parts;
     std::string literal;
     for (std::size_t i = 0; i < text.size(); ++i) {

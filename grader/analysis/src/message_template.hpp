@@ -26,9 +26,8 @@ std::optional<std::uint32_t> capture_id(const TSQuery& query, std::string_view n
 
 /// Splits a template into parts, checking every placeholder against the query's captures;
 /// nullopt with `error` set when one names nothing.
-std::optional<std::vector<template_part>> parse_message_template(std::string_view text,
-                                                                 const TSQuery& query,
-                                                                 std::string& error);
+std::optional<std::vector<template_part>>
+parse_message_template(std::string_view text, const TSQuery& query, std::string& error);
 
 /// The values placeholders are filled with for one finding.
 struct message_values {

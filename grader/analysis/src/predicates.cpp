@@ -60,9 +60,8 @@ std::string check_shape(const op_shape& shape, const std::vector<predicate_arg>&
 
 } // namespace
 
-std::optional<std::vector<predicate>> read_predicates(const TSQuery* query,
-                                                      std::uint32_t pattern,
-                                                      std::string& error) {
+std::optional<std::vector<predicate>>
+read_predicates(const TSQuery* query, std::uint32_t pattern, std::string& error) {
     std::uint32_t count = 0;
     const TSQueryPredicateStep* steps = ts_query_predicates_for_pattern(query, pattern, &count);
     std::vector<predicate> out;
@@ -72,9 +71,8 @@ std::optional<std::vector<predicate>> read_predicates(const TSQuery* query,
             return std::nullopt;
         }
         const std::string name = string_value(query, steps[i].value_id);
-        const auto shape = std::find_if(ops.begin(), ops.end(), [&](const op_shape& s) {
-            return s.name == name;
-        });
+        const auto shape =
+            std::find_if(ops.begin(), ops.end(), [&](const op_shape& s) { return s.name == name; });
         if (shape == ops.end()) {
             error = "unknown predicate #" + name;
             return std::nullopt;
@@ -94,7 +92,8 @@ std::optional<std::vector<predicate>> read_predicates(const TSQuery* query,
             try {
                 p.regex = std::make_shared<const std::regex>(p.args[1].text);
             } catch (const std::regex_error& e) {
-                error = "#" + name + ": bad regular expression \"" + p.args[1].text + "\": " + e.what();
+                error =
+                    "#" + name + ": bad regular expression \"" + p.args[1].text + "\": " + e.what();
                 return std::nullopt;
             }
         }
@@ -133,15 +132,15 @@ bool holds_for_text(const predicate& p, std::string_view text, const match_conte
         }
         for (std::uint16_t i = 0; i < context.match.capture_count; ++i) {
             if (context.match.captures[i].index == args[1].capture) {
-                return std::string(context.tree.text(context.tree.id_of(context.match.captures[i].node)));
+                return std::string(
+                    context.tree.text(context.tree.id_of(context.match.captures[i].node)));
             }
         }
         return "";
     };
     const auto in_list = [&](std::string_view value) {
-        return std::any_of(args.begin() + 1, args.end(), [&](const predicate_arg& a) {
-            return a.text == value;
-        });
+        return std::any_of(
+            args.begin() + 1, args.end(), [&](const predicate_arg& a) { return a.text == value; });
     };
     switch (p.op) {
     case predicate_op::eq:
@@ -167,14 +166,12 @@ bool holds_for_text(const predicate& p, std::string_view text, const match_conte
 bool holds_after_imports(const predicate& p, std::string_view text, const match_context& context) {
     const auto& args = p.args;
     const auto in_list = [&](std::string_view value) {
-        return std::any_of(args.begin() + 1, args.end(), [&](const predicate_arg& a) {
-            return a.text == value;
-        });
+        return std::any_of(
+            args.begin() + 1, args.end(), [&](const predicate_arg& a) { return a.text == value; });
     };
     for (const std::string& path : context.imports.resolve(text)) {
-        const bool fits = p.op == predicate_op::resolves_to
-                              ? in_list(path)
-                              : std::regex_search(path, *p.regex);
+        const bool fits =
+            p.op == predicate_op::resolves_to ? in_list(path) : std::regex_search(path, *p.regex);
         if (fits) {
             if (p.op != predicate_op::not_resolves_match) {
                 context.resolved[args[0].capture] = path;

@@ -20,14 +20,13 @@
 #include "scopes.hpp"
 #include "syntax_tree.hpp"
 
-#include <tree_sitter/api.h>
-
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <regex>
 #include <string>
-#include <map>
+#include <tree_sitter/api.h>
 #include <unordered_map>
 #include <vector>
 
@@ -61,9 +60,8 @@ struct predicate {
 /// The predicates of pattern `pattern` of `query`; nullopt with `error` (lower case) and
 /// `error_offset` (byte offset of the pattern in the query text) when one is unknown or
 /// malformed.
-std::optional<std::vector<predicate>> read_predicates(const TSQuery* query,
-                                                      std::uint32_t pattern,
-                                                      std::string& error);
+std::optional<std::vector<predicate>>
+read_predicates(const TSQuery* query, std::uint32_t pattern, std::string& error);
 
 /// Async functions declared in a set of files of one language, by name.
 class async_functions {

@@ -2,12 +2,11 @@
 // Each rule's query is compiled against its language's grammar here, its predicates and its
 // message template checked, so nothing about a rule can fail later, at analysis time.
 
-#include "message_template.hpp"
 #include "rule_loader.hpp"
+
+#include "message_template.hpp"
 #include "rule_model.hpp"
 #include "syntax_tree.hpp"
-
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
@@ -15,6 +14,7 @@
 #include <set>
 #include <span>
 #include <sstream>
+#include <yaml-cpp/yaml.h>
 
 namespace tg::analysis::detail {
 
@@ -26,13 +26,23 @@ struct located_error {
 };
 
 constexpr std::array<std::string_view, 3> file_keys{"language", "inline_closure_callees", "rules"};
-constexpr std::array<std::string_view, 12> rule_keys{
-    "id", "category", "severity", "inside", "in_loop", "skip_tests",
-    "aggregate", "report", "held_across_await", "query", "message", "explanation"};
+constexpr std::array<std::string_view, 12> rule_keys{"id",
+                                                     "category",
+                                                     "severity",
+                                                     "inside",
+                                                     "in_loop",
+                                                     "skip_tests",
+                                                     "aggregate",
+                                                     "report",
+                                                     "held_across_await",
+                                                     "query",
+                                                     "message",
+                                                     "explanation"};
 
 class rule_file_reader {
   public:
-    rule_file_reader(std::string_view yaml, std::string file) : yaml_(yaml), file_(std::move(file)) {}
+    rule_file_reader(std::string_view yaml, std::string file)
+        : yaml_(yaml), file_(std::move(file)) {}
 
     void read_into(compiled_rules& out, std::set<std::string>& ids);
 
@@ -45,9 +55,11 @@ class rule_file_reader {
     void check_keys(const YAML::Node& map, std::span<const std::string_view> allowed) const;
     compiled_rule read_rule(const YAML::Node& entry, language lang);
     void compile_query(compiled_rule& rule, const YAML::Node& query_node, language lang) const;
-    YAML::Mark mark_in_scalar(const YAML::Node& node, const std::string& value, std::size_t offset) const;
+    YAML::Mark
+    mark_in_scalar(const YAML::Node& node, const std::string& value, std::size_t offset) const;
     void read_context(compiled_rule& rule, const YAML::Node& entry) const;
-    std::optional<std::uint32_t> capture_named(const compiled_rule& rule, const YAML::Node& entry, const char* key) const;
+    std::optional<std::uint32_t>
+    capture_named(const compiled_rule& rule, const YAML::Node& entry, const char* key) const;
 
     std::string_view yaml_;
     std::string file_;
@@ -92,14 +104,19 @@ YAML::Mark rule_file_reader::mark_in_scalar(const YAML::Node& node,
         lines.push_back(yaml_.substr(start, end - start));
     }
     const auto row = static_cast<std::size_t>(mark.line);
-    const char indicator = row < lines.size() && static_cast<std::size_t>(mark.column) < lines[row].size()
-                               ? lines[row][static_cast<std::size_t>(mark.column)] : ' ';
+    const char indicator =
+        row < lines.size() && static_cast<std::size_t>(mark.column) < lines[row].size()
+            ? lines[row][static_cast<std::size_t>(mark.column)]
+            : ' ';
     const std::size_t line_start = value.rfind('\n', offset == 0 ? 0 : offset - 1);
-    const std::size_t in_line = line_start == std::string::npos || offset == 0 ? offset : offset - line_start - 1;
-    const auto newlines = static_cast<int>(std::count(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+    const std::size_t in_line =
+        line_start == std::string::npos || offset == 0 ? offset : offset - line_start - 1;
+    const auto newlines = static_cast<int>(
+        std::count(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
     if (indicator == '|') {
         std::size_t first = row + 1;
-        while (first < lines.size() && lines[first].find_first_not_of(' ') == std::string_view::npos) {
+        while (first < lines.size() &&
+               lines[first].find_first_not_of(' ') == std::string_view::npos) {
             ++first;
         }
         const std::size_t indent = first < lines.size() ? lines[first].find_first_not_of(' ') : 0;
@@ -109,7 +126,8 @@ YAML::Mark rule_file_reader::mark_in_scalar(const YAML::Node& node,
     }
     const int quote = indicator == '"' || indicator == '\'' ? 1 : 0;
     mark.line += newlines;
-    mark.column = newlines == 0 ? mark.column + quote + static_cast<int>(in_line) : static_cast<int>(in_line);
+    mark.column =
+        newlines == 0 ? mark.column + quote + static_cast<int>(in_line) : static_cast<int>(in_line);
     return mark;
 }
 
@@ -119,17 +137,22 @@ void rule_file_reader::compile_query(compiled_rule& rule,
     const std::string text = query_node.Scalar();
     std::uint32_t offset = 0;
     TSQueryError error = TSQueryErrorNone;
-    rule.query.reset(ts_query_new(grammar(lang), text.data(), static_cast<std::uint32_t>(text.size()),
-                                  &offset, &error),
-                     query_deleter{});
+    rule.query.reset(
+        ts_query_new(
+            grammar(lang), text.data(), static_cast<std::uint32_t>(text.size()), &offset, &error),
+        query_deleter{});
     if (!rule.query) {
-        static constexpr std::array<const char*, 7> what{
-            "", "syntax error", "unknown node type", "unknown field", "unknown capture",
-            "impossible pattern", "language mismatch"};
+        static constexpr std::array<const char*, 7> what{"",
+                                                         "syntax error",
+                                                         "unknown node type",
+                                                         "unknown field",
+                                                         "unknown capture",
+                                                         "impossible pattern",
+                                                         "language mismatch"};
         const auto index = static_cast<std::size_t>(error);
         fail(mark_in_scalar(query_node, text, offset),
-             std::string("query: ") + (index < what.size() ? what[index] : "error") + " (in rule '" +
-                 rule.description.id + "')");
+             std::string("query: ") + (index < what.size() ? what[index] : "error") +
+                 " (in rule '" + rule.description.id + "')");
     }
     const std::uint32_t patterns = ts_query_pattern_count(rule.query.get());
     for (std::uint32_t i = 0; i < patterns; ++i) {
@@ -138,13 +161,16 @@ void rule_file_reader::compile_query(compiled_rule& rule,
             // tree-sitter takes a predicate outside any pattern's parentheses as a pattern of
             // its own that matches nothing: it would silently never apply.
             fail(mark_in_scalar(query_node, text, start),
-                 "query: a predicate must sit inside its pattern's parentheses: ((pattern) (#eq? ...)) "
-                 "(in rule '" + rule.description.id + "')");
+                 "query: a predicate must sit inside its pattern's parentheses: ((pattern) (#eq? "
+                 "...)) "
+                 "(in rule '" +
+                     rule.description.id + "')");
         }
         std::string why;
         auto predicates = read_predicates(rule.query.get(), i, why);
         if (!predicates) {
-            fail(mark_in_scalar(query_node, text, ts_query_start_byte_for_pattern(rule.query.get(), i)),
+            fail(mark_in_scalar(
+                     query_node, text, ts_query_start_byte_for_pattern(rule.query.get(), i)),
                  "query: " + why + " (in rule '" + rule.description.id + "')");
         }
         rule.predicates.push_back(std::move(*predicates));
@@ -234,7 +260,8 @@ void rule_file_reader::read_into(compiled_rules& out, std::set<std::string>& ids
     const std::string name = scalar(root, "language", true);
     const auto lang = language_from_name(name);
     if (!lang) {
-        fail(root["language"].Mark(), "unknown language '" + name + "' (rust, cpp, javascript or python)");
+        fail(root["language"].Mark(),
+             "unknown language '" + name + "' (rust, cpp, javascript or python)");
     }
     language_rules& target = out.by_language[index_of(*lang)];
     if (const YAML::Node callees = root["inline_closure_callees"]) {

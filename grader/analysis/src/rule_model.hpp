@@ -4,14 +4,13 @@
 #include "analysis/rule_set.hpp"
 #include "predicates.hpp"
 
-#include <tree_sitter/api.h>
-
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <tree_sitter/api.h>
 #include <vector>
 
 namespace tg::analysis::detail {
@@ -21,7 +20,16 @@ enum class required_context { any, async, sync };
 
 /// One piece of a message template: literal text, or a value filled in per finding.
 struct template_part {
-    enum class kind { text, capture, capture_line, capture_path, function, loop_line, count, lines };
+    enum class kind {
+        text,
+        capture,
+        capture_line,
+        capture_path,
+        function,
+        loop_line,
+        count,
+        lines
+    };
     kind what = kind::text;
     std::string text;          ///< literal text
     std::uint32_t capture = 0; ///< for the capture kinds
@@ -37,9 +45,9 @@ struct compiled_rule {
     std::shared_ptr<TSQuery> query;
     std::vector<std::vector<predicate>> predicates; ///< per pattern of the query
     required_context inside = required_context::any;
-    bool in_for_loop = false;  ///< `in_loop: for`
-    bool skip_tests = false;   ///< `skip_tests: true`
-    bool per_file = false;     ///< `aggregate: file`
+    bool in_for_loop = false;                    ///< `in_loop: for`
+    bool skip_tests = false;                     ///< `skip_tests: true`
+    bool per_file = false;                       ///< `aggregate: file`
     std::optional<std::uint32_t> report_capture; ///< `report:`; else the match's first capture
     std::optional<std::uint32_t> guard_capture;  ///< `held_across_await:`
     std::vector<template_part> message;
@@ -56,9 +64,7 @@ struct compiled_rules {
     std::vector<rule_description> descriptions;
 };
 
-inline std::size_t index_of(language lang) {
-    return static_cast<std::size_t>(lang);
-}
+inline std::size_t index_of(language lang) { return static_cast<std::size_t>(lang); }
 
 /// Lets the library's internals build and read rule_set's compiled form.
 struct rule_set_access {

@@ -44,7 +44,9 @@ struct hit {
 
 class rule_run {
   public:
-    rule_run(const compiled_rule& rule, const parsed_source& source, const scope_finder& scopes,
+    rule_run(const compiled_rule& rule,
+             const parsed_source& source,
+             const scope_finder& scopes,
              const async_functions& functions)
         : rule_(rule), source_(source), scopes_(scopes), functions_(functions) {}
 
@@ -53,7 +55,8 @@ class rule_run {
   private:
     std::optional<hit> check(const TSQueryMatch& match);
     node_id captured(const TSQueryMatch& match, std::optional<std::uint32_t> capture) const;
-    message_values values_of(const TSQueryMatch& match, const std::unordered_map<std::uint32_t, std::string>& resolved) const;
+    message_values values_of(const TSQueryMatch& match,
+                             const std::unordered_map<std::uint32_t, std::string>& resolved) const;
     static_finding finding_of(const hit& h) const;
 
     const compiled_rule& rule_;
@@ -73,8 +76,9 @@ node_id rule_run::captured(const TSQueryMatch& match, std::optional<std::uint32_
     return no_node;
 }
 
-message_values rule_run::values_of(const TSQueryMatch& match,
-                                   const std::unordered_map<std::uint32_t, std::string>& resolved) const {
+message_values
+rule_run::values_of(const TSQueryMatch& match,
+                    const std::unordered_map<std::uint32_t, std::string>& resolved) const {
     message_values values;
     for (std::uint16_t i = 0; i < match.capture_count; ++i) {
         const std::uint32_t capture = match.captures[i].index;
@@ -99,7 +103,8 @@ std::optional<hit> rule_run::check(const TSQueryMatch& match) {
         return std::nullopt;
     }
     const node_id reported = captured(match, rule_.report_capture);
-    if (reported == no_node || (rule_.skip_tests && (test_file_ || scopes_.in_test_code(reported)))) {
+    if (reported == no_node ||
+        (rule_.skip_tests && (test_file_ || scopes_.in_test_code(reported)))) {
         return std::nullopt;
     }
     const scope where = scopes_.scope_of(reported);
@@ -190,7 +195,8 @@ bool is_test_file(language lang, const std::string& relative_path) {
     const std::filesystem::path path(relative_path);
     for (const auto& part : path.parent_path()) {
         const std::string p = part.string();
-        if (p == "tests" || p == "test" || p == "__tests__" || (lang == language::rust && p == "benches")) {
+        if (p == "tests" || p == "test" || p == "__tests__" ||
+            (lang == language::rust && p == "benches")) {
             return true;
         }
     }

@@ -1,6 +1,7 @@
 // rule_set's public face: the built-in rules and the loaders (rule_loader.cpp does the reading).
 
 #include "analysis/rule_set.hpp"
+
 #include "rule_loader.hpp"
 #include "rule_model.hpp"
 
@@ -12,9 +13,7 @@ namespace tg::analysis {
 rule_set::rule_set(std::shared_ptr<const detail::compiled_rules> compiled)
     : compiled_(std::move(compiled)) {}
 
-const std::vector<rule_description>& rule_set::rules() const {
-    return compiled_->descriptions;
-}
+const std::vector<rule_description>& rule_set::rules() const { return compiled_->descriptions; }
 
 const rule_set& rule_set::builtin() {
     static const rule_set rules = [] {
@@ -60,7 +59,8 @@ rule_load_result load_rule_directory(const std::filesystem::path& directory) {
         }
     }
     if (ec) {
-        return {std::nullopt, directory.string() + ": cannot list the rule directory: " + ec.message()};
+        return {std::nullopt,
+                directory.string() + ": cannot list the rule directory: " + ec.message()};
     }
     std::sort(files.begin(), files.end());
     return load_rule_files(files);

@@ -20,8 +20,8 @@ std::string compact(std::string_view text) {
 }
 
 bool is_closure(std::string_view type) {
-    return type == "closure_expression" || type == "lambda_expression" || type == "arrow_function" ||
-           type == "lambda" || type == "async_block";
+    return type == "closure_expression" || type == "lambda_expression" ||
+           type == "arrow_function" || type == "lambda" || type == "async_block";
 }
 
 /// How a named function-like scope is introduced, in its language's words.
@@ -30,7 +30,8 @@ std::string kind_word(language lang, std::string_view type, bool closure, bool a
     case language::rust:
         return closure ? (async ? "async closure " : "closure ") : (async ? "async fn " : "fn ");
     case language::cpp:
-        return closure ? (async ? "coroutine lambda " : "lambda ") : (async ? "coroutine " : "function ");
+        return closure ? (async ? "coroutine lambda " : "lambda ")
+                       : (async ? "coroutine " : "function ");
     case language::javascript:
         if (type == "method_definition") {
             return async ? "async method " : "method ";
@@ -96,7 +97,8 @@ std::string scope_finder::describe(node_id boundary) const {
         } else if (tree_.lang() == language::javascript) {
             out += async ? "an async arrow function in " : "an arrow function in ";
         } else {
-            out += async ? "an async closure in " : (tree_.lang() == language::python ? "a lambda in " : "a closure in ");
+            out += async ? "an async closure in "
+                         : (tree_.lang() == language::python ? "a lambda in " : "a closure in ");
         }
         boundary = boundary_of(boundary);
     }

@@ -31,22 +31,19 @@ constexpr std::array<std::string_view, 4> closure_types{
     "closure_expression", "lambda_expression", "arrow_function", "lambda"};
 constexpr std::array<std::string_view, 4> await_types{
     "await_expression", "co_await_expression", "await", "co_yield_statement"};
-constexpr std::array<std::string_view, 7> for_loop_types{
-    "for_expression",
-    "for_range_loop",
-    "for_statement",
-    "for_in_statement",
-    "list_comprehension",
-    "set_comprehension",
-    "dictionary_comprehension"};
+constexpr std::array<std::string_view, 7> for_loop_types{"for_expression",
+                                                         "for_range_loop",
+                                                         "for_statement",
+                                                         "for_in_statement",
+                                                         "list_comprehension",
+                                                         "set_comprehension",
+                                                         "dictionary_comprehension"};
 constexpr std::array<std::string_view, 4> block_types{
     "block", "compound_statement", "statement_block", "declaration_list"};
 constexpr std::array<std::string_view, 3> coroutine_keywords{
     "co_await_expression", "co_return_statement", "co_yield_statement"};
 
-bool is_call(std::string_view type) {
-    return type == "call_expression" || type == "call";
-}
+bool is_call(std::string_view type) { return type == "call_expression" || type == "call"; }
 
 std::string compact(std::string_view text) {
     std::string out;
@@ -138,7 +135,8 @@ bool scope_finder::is_async(node_id boundary) const {
         result = true;
     } else {
         for (const node_id child : tree_.children(boundary)) {
-            if (tree_.type(child) == "function_modifiers" && tree_.has_token_child(child, "async")) {
+            if (tree_.type(child) == "function_modifiers" &&
+                tree_.has_token_child(child, "async")) {
                 result = true;
             }
         }
@@ -158,7 +156,8 @@ node_id scope_finder::enclosing_for_loop(node_id id) const {
         if (is_boundary(n)) {
             return no_node;
         }
-        const bool stream_loop = tree_.has_token_child(n, "await") || tree_.has_token_child(n, "async");
+        const bool stream_loop =
+            tree_.has_token_child(n, "await") || tree_.has_token_child(n, "async");
         if (one_of(tree_.type(n), for_loop_types) && tree_.field(n, "body") == previous &&
             !stream_loop) {
             return n;
@@ -216,7 +215,8 @@ node_id scope_finder::first_await_in(node_id id) const {
 
 node_id scope_finder::await_while_held(node_id guard) const {
     node_id statement = guard;
-    while (tree_.parent(statement) != no_node && !one_of(tree_.type(tree_.parent(statement)), block_types)) {
+    while (tree_.parent(statement) != no_node &&
+           !one_of(tree_.type(tree_.parent(statement)), block_types)) {
         statement = tree_.parent(statement);
         if (is_boundary(statement)) {
             return no_node;

@@ -12,8 +12,14 @@ namespace {
 namespace fs = std::filesystem;
 
 /// Build output, dependencies and tool folders: never the candidate's own source.
-constexpr std::array<std::string_view, 8> skipped_folders{
-    "target", "node_modules", "_build", "build", "dist", "__pycache__", "venv", "cmake-build-debug"};
+constexpr std::array<std::string_view, 8> skipped_folders{"target",
+                                                          "node_modules",
+                                                          "_build",
+                                                          "build",
+                                                          "dist",
+                                                          "__pycache__",
+                                                          "venv",
+                                                          "cmake-build-debug"};
 
 bool skip_folder(const std::string& name) {
     return name.starts_with('.') ||
@@ -21,7 +27,8 @@ bool skip_folder(const std::string& name) {
 }
 
 std::string size_reason(std::uintmax_t size, std::uintmax_t limit) {
-    return "larger than " + std::to_string(limit / 1024) + " KiB (" + std::to_string(size) + " bytes)";
+    return "larger than " + std::to_string(limit / 1024) + " KiB (" + std::to_string(size) +
+           " bytes)";
 }
 
 } // namespace
@@ -37,7 +44,8 @@ void apply_file_limit(std::vector<source_file_entry>& found,
     });
     for (std::size_t i = options.max_files; i < found.size(); ++i) {
         report.skipped.push_back(
-            {found[i].relative, "over the limit of " + std::to_string(options.max_files) + " files"});
+            {found[i].relative,
+             "over the limit of " + std::to_string(options.max_files) + " files"});
     }
     if (found.size() > options.max_files) {
         found.resize(options.max_files);

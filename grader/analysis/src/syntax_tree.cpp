@@ -52,10 +52,8 @@ std::optional<syntax_tree> syntax_tree::parse(language lang,
     syntax_tree tree;
     tree.lang_ = lang;
     tree.text_ = std::string(text);
-    tree.tree_.reset(ts_parser_parse_string(parser.get(),
-                                            nullptr,
-                                            tree.text_.data(),
-                                            static_cast<std::uint32_t>(tree.text_.size())));
+    tree.tree_.reset(ts_parser_parse_string(
+        parser.get(), nullptr, tree.text_.data(), static_cast<std::uint32_t>(tree.text_.size())));
     if (!tree.tree_) {
         error = "the parser gave up (time limit)";
         return std::nullopt;

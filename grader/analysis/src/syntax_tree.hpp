@@ -8,13 +8,12 @@
 
 #include "analysis/language.hpp"
 
-#include <tree_sitter/api.h>
-
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tree_sitter/api.h>
 #include <unordered_map>
 #include <vector>
 
@@ -32,10 +31,8 @@ class syntax_tree {
   public:
     /// Parses `text`; nullopt when the parser gave up (the time limit ran out), with `error`
     /// set to a lower-case reason.
-    static std::optional<syntax_tree> parse(language lang,
-                                            std::string_view text,
-                                            std::uint64_t timeout_micros,
-                                            std::string& error);
+    static std::optional<syntax_tree>
+    parse(language lang, std::string_view text, std::uint64_t timeout_micros, std::string& error);
 
     language lang() const { return lang_; }
     std::string_view source() const { return text_; }

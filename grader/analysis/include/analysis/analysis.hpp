@@ -23,10 +23,10 @@ namespace tg::analysis {
 
 /// Limits of one analysis; the defaults suit a take-home.
 struct analysis_options {
-    std::size_t max_files = 500;              ///< source files read at most (in path order)
-    std::uintmax_t max_file_bytes = 1 << 20;  ///< larger files are skipped
+    std::size_t max_files = 500;                    ///< source files read at most (in path order)
+    std::uintmax_t max_file_bytes = 1 << 20;        ///< larger files are skipped
     std::uint64_t parse_timeout_micros = 5'000'000; ///< per file; the parser gives up after it
-    const rule_set* rules = nullptr;          ///< rule_set::builtin() when null
+    const rule_set* rules = nullptr;                ///< rule_set::builtin() when null
 };
 
 /// Analyses every source file under `root` whose language language_for_path knows, skipping
