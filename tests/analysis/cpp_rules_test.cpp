@@ -99,9 +99,9 @@ TEST_CASE("file streams, fopen and block_on inside a coroutine are blocking call
     CHECK(block_on[0].line == 5);
 }
 
-TEST_CASE(
-    "co_await of a request in a for loop is a sequential fan-out; awaiting spawned handles is not",
-    "[analysis][cpp][concurrency]") {
+TEST_CASE("co_await of a request in a for loop is a sequential fan-out but awaiting spawned "
+          "handles is not",
+          "[analysis][cpp][concurrency]") {
     const auto report = cpp(R"(rt::task<void> run(std::vector<int> ids) {
     std::vector<job> jobs;
     for (const auto id : ids) {

@@ -74,7 +74,7 @@ class Loader {
     REQUIRE(of_rule(report, "js-sync-child-process-in-async").size() == 1);
 }
 
-TEST_CASE("await in a for-of loop is a sequential fan-out; Promise.all and for await are not",
+TEST_CASE("await in a for-of loop is a sequential fan-out but Promise.all and for await are not",
           "[analysis][javascript][concurrency]") {
     const auto report = js(R"(async function run(ids) {
   const details = [];

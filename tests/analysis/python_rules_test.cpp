@@ -78,7 +78,7 @@ async def main(ids):
     CHECK(of_category(report, "blocking").empty());
 }
 
-TEST_CASE("await in a for loop is a sequential fan-out; gather and async for are not",
+TEST_CASE("await in a for loop is a sequential fan-out but gather and async for are not",
           "[analysis][python][concurrency]") {
     const auto report = py(R"(async def run(session, ids):
     details = []

@@ -68,8 +68,9 @@ TEST_CASE("join_next in a while let loop, awaiting spawned handles and spawning 
     CHECK(of_rule(report, "rust-await-in-for-loop").empty());
 }
 
-TEST_CASE("a std lock guard held across an await is a concurrency finding; a released one is not",
-          "[analysis][rust][concurrency]") {
+TEST_CASE(
+    "a std lock guard held across an await is a concurrency finding but a released one is not",
+    "[analysis][rust][concurrency]") {
     const auto report = rust(R"(async fn record(state: Arc<Mutex<State>>, client: &Client) {
     let mut guard = state.lock().unwrap();
     guard.started += 1;
