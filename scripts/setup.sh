@@ -15,6 +15,8 @@ packages=(
     libboost1.81-dev libboost-filesystem1.81-dev libcli11-dev libyaml-cpp-dev
     libcpp-httplib-dev catch2 nlohmann-json3-dev libfmt-dev
     libssl-dev
+    # the source analysis (grader/analysis) parses with tree-sitter; its grammars come from npm
+    libtree-sitter-dev
     # Rust submissions build offline against Debian's packaged crates (cargo's source
     # replacement points at /usr/share/cargo/registry); the toolchain itself is the machine's
     # rustup one (~/.cargo/bin), never Debian's older rustc/cargo packages.
@@ -29,6 +31,24 @@ if [[ ${1:-} == --bench ]]; then
     packages+=(nginx-light wrk)
 fi
 
+# tree-sitter grammars for grader/analysis: pinned ABI-14 releases from the npm registry, exactly as
+# grader/analysis/grammars/package-lock.json says. Only their C sources are used (CMake compiles
+# them); --ignore-scripts keeps npm from running their node-gyp install scripts. A stamp (a copy
+# of the lock file) makes a second run a no-op.
+install_grammars() {
+    local dir stamp
+    dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/grader/analysis/grammars"
+    stamp="$dir/node_modules/.tg-installed-lock.json"
+    if [[ -f $stamp ]] && cmp -s "$stamp" "$dir/package-lock.json"; then
+        echo "setup: tree-sitter grammars already installed"
+        return
+    fi
+    command -v npm >/dev/null || { echo "setup: npm is needed to install the tree-sitter grammars" >&2; exit 1; }
+    echo "setup: installing the tree-sitter grammars (npm ci in grader/analysis/grammars)"
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+    cp "$dir/package-lock.json" "$stamp"
+}
+
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -36,6 +56,7 @@ done
 
 if ((${#missing[@]} == 0)); then
     echo "setup: all ${#packages[@]} packages already installed"
+    install_grammars
     exit 0
 fi
 
@@ -48,4 +69,5 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+install_grammars
 echo "setup: done"
