@@ -15,6 +15,8 @@ packages=(
     libboost1.81-dev libboost-filesystem1.81-dev libcli11-dev libyaml-cpp-dev
     libcpp-httplib-dev catch2 nlohmann-json3-dev libfmt-dev
     libssl-dev
+    # the sandbox: its seccomp filter (libseccomp builds the BPF and checks the architecture)
+    libseccomp-dev
     # the source analysis (grader/analysis) parses with tree-sitter; its grammars come from npm
     libtree-sitter-dev
     # Rust submissions build offline against Debian's packaged crates (cargo's source

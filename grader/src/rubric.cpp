@@ -18,7 +18,8 @@ using common::yaml_reader;
 
 // Threshold keys each category understands, with their defaults (the contract's numbers).
 const std::map<category, std::map<std::string, double>> threshold_defaults{
-    {category::concurrency, {{"min_peak_in_flight", 8}, {"min_efficiency", 0.5}}},
+    {category::concurrency,
+     {{"min_peak_in_flight", 8}, {"min_efficiency", 0.5}, {"max_refill_share", 0.1}}},
     {category::timeout, {{"max_wall_s", 3.5}}},
 };
 

@@ -47,7 +47,10 @@ grader::check_spec spec_of(grader::category what,
     c.what = what;
     c.weight = 10;
     c.partial = partial;
-    c.threshold = {{"min_peak_in_flight", 8}, {"min_efficiency", 0.5}, {"max_wall_s", 3.5}};
+    c.threshold = {{"min_peak_in_flight", 8},
+                   {"min_efficiency", 0.5},
+                   {"max_refill_share", 0.1},
+                   {"max_wall_s", 3.5}};
     return c;
 }
 
@@ -253,4 +256,25 @@ TEST_CASE("the required overlap is capped by the details that could be judged",
     f.fanout.peak_in_flight = 5;
     f.fanout.efficiency = 0.95;
     CHECK(f.check(spec_of(grader::category::concurrency)).passed);
+}
+
+TEST_CASE("low efficiency fails concurrency only when freed slots waited for work",
+          "[grader][checks]") {
+    fixture f("name: w\njobs: {count: 200}\nlatency: {detail_ms: 200}\n");
+    f.fanout.listed = f.fanout.detail_requests = f.fanout.timed_details = 200;
+    f.fanout.classification = "bounded(120)";
+    f.fanout.peak_in_flight = 120;
+    f.fanout.efficiency = 0.4;
+    f.fanout.window_ms = 900;
+    f.fanout.ideal_full_ms = 200;
+    // A client slow to send: every freed slot saw a new request within 2 ms.
+    f.fanout.refills = 80;
+    f.fanout.refill_median_ms = 2;
+    CHECK(f.check(spec_of(grader::category::concurrency)).passed);
+    // A client that waits: freed slots sat idle 150 ms for their next request.
+    f.fanout.refill_median_ms = 150;
+    const auto idle = f.check(spec_of(grader::category::concurrency));
+    CHECK_FALSE(idle.passed);
+    REQUIRE_FALSE(idle.findings.empty());
+    CHECK(idle.findings[0].id == "idle-slots");
 }

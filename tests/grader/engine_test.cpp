@@ -50,7 +50,7 @@ class fake_runner final : public grader::runner {
         out.language = sub.language;
         out.toolchain = "fake 1.0";
         out.summary = "built by the fake";
-        out.isolation = "fake isolation";
+        out.isolation.summary = "fake isolation";
         out.source_dir = source_;
         out.run_command = {"/nonexistent/program"};
         return out;
@@ -68,7 +68,7 @@ class fake_runner final : public grader::runner {
         std::filesystem::create_directories(request.run_dir / "evidence");
         grader::finished_run done;
         done.evidence_dir = request.run_dir / "evidence";
-        done.outcome.isolation = "fake isolation";
+        done.outcome.isolation.summary = "fake isolation";
         done.outcome.journal = request.run_dir / "journal.json";
         std::ofstream(done.outcome.journal) << journal_for(scene.value(), how.overlap).dump();
         done.outcome.run.exit_code = 0;

@@ -92,6 +92,11 @@ TEST_CASE("a pool of two is bounded and judged against a pool of two", "[grader]
             {detail(1, 0, 100), detail(2, 0, 100), detail(3, 300, 400), detail(4, 300, 400)}),
         four_jobs());
     CHECK(slow.efficiency == Approx(0.5));
+    // Its freed slots waited 200 ms for the next wave; the busy pool refilled at once.
+    CHECK(slow.refills == 2);
+    CHECK(slow.refill_median_ms == Approx(200));
+    CHECK(ev.refills == 2);
+    CHECK(ev.refill_median_ms == Approx(0));
 }
 
 TEST_CASE("missing and duplicated detail requests are reported but a 429 retry is not a duplicate",

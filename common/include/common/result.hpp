@@ -13,6 +13,7 @@ enum class errc {
     invalid_input, ///< the user's file or argument is wrong (message is located)
     io,            ///< the operating system refused (bind, open, write)
     internal,      ///< a bug or an unexpected state
+    interrupted,   ///< stopped by a signal (Ctrl-C, SIGTERM) before it could finish
 };
 
 /// An expected failure: a code plus one lower-case, located message.

@@ -28,4 +28,8 @@ struct grade_options {
 /// submission does wrong, a failed build included, is a scored result.
 common::result<grade_result> grade(const rubric& rb, const grade_options& options, runner& run);
 
+/// Removes work roots ("takehome-grader-<pid>-...") in `temp_dir` whose grader is no longer
+/// running (killed before it could clean up). Gradings side by side are left alone.
+void sweep_stale_work_roots(const std::filesystem::path& temp_dir);
+
 } // namespace grader

@@ -49,6 +49,9 @@ class runner {
     /// Runs the built program against the scenario's mock. Errors: no outcome at all.
     virtual common::result<finished_run> run(const build_outcome& build,
                                              const run_request& request) = 0;
+
+    /// The grading should stop (Ctrl-C, SIGTERM): checked between steps.
+    virtual bool stop_requested() const { return false; }
 };
 
 /// Where the real runner finds its tools.
@@ -59,6 +62,8 @@ struct sandbox_runner_options {
     /// Directory holding takehome_runtime-config.cmake (C++ submissions find the runtime
     /// there); empty: C++ builds get no runtime package.
     std::filesystem::path runtime_package_dir;
+    sandbox_identity identity;      ///< the grading's uids (a uid_lease's); none: not root
+    bool require_isolation = false; ///< a run with any measure unavailable is refused
 };
 
 /// Builds and runs in the sandbox (grader/sandbox/sandbox.hpp).
@@ -69,6 +74,11 @@ class sandbox_runner final : public runner {
                                         const build_request& request) override;
     common::result<finished_run> run(const build_outcome& build,
                                      const run_request& request) override;
+    bool stop_requested() const override;
+
+    /// What a run would have: a trivial command run through the sandbox with this runner's
+    /// identity. Errors: no outcome at all.
+    common::result<isolation_report> check_isolation() const;
 
   private:
     sandbox_runner_options options_;

@@ -28,15 +28,23 @@ void copy_tree(const std::filesystem::path& from,
                const std::vector<std::string>& skip);
 /// Copies a cargo target directory keeping modification times.
 void copy_preserving_times(const std::filesystem::path& from, const std::filesystem::path& to);
-/// The environment of a build command; `tool_dir` goes first on PATH.
+/// The environment of a build command: `tool_dir` first on PATH, HOME and TMPDIR the build's
+/// own scratch directories, rustup's home named (read-only) and cargo's home in HOME.
 std::map<std::string, std::string> build_env(const build_context& ctx,
                                              const std::filesystem::path& tool_dir);
-/// One build command in the sandbox, with the build's deadline and limits.
+/// The toolchain a build must see read-only: rustup's home and the directory of `tool`
+/// (~/.cargo/bin), when they are outside the system directories.
+std::vector<view_path> toolchain_view(const std::filesystem::path& tool);
+/// Gives a directory tree to the build's uid (no-op without one).
+void give_to(const std::filesystem::path& tree, const sandbox_identity& identity);
+/// One build command in the sandbox, with the build's deadline and limits; it sees `view`
+/// and its own HOME and TMPDIR.
 common::result<sandbox_outcome> run_build_step(const build_context& ctx,
                                                const std::filesystem::path& run_dir,
                                                std::vector<std::string> command,
                                                const std::filesystem::path& cwd,
-                                               std::map<std::string, std::string> env);
+                                               std::map<std::string, std::string> env,
+                                               std::vector<view_path> view);
 /// Seconds since `started`.
 double seconds_since(std::chrono::steady_clock::time_point started);
 
@@ -59,10 +67,12 @@ std::filesystem::path ensure_warm_cache(const build_context& ctx,
 
 build_outcome build_rust(const submission& sub, const build_context& ctx);
 build_outcome build_cpp(const submission& sub, const build_context& ctx);
-/// Runs `command` with sh -c in a working copy (manifest builds; CMake for C++).
+/// Runs `command` with sh -c in a working copy (manifest builds; CMake for C++), which sees
+/// the toolchain, its working copy and `view`.
 build_outcome build_with_shell(const submission& sub,
                                const build_context& ctx,
                                const std::string& command,
-                               const std::string& toolchain);
+                               const std::string& toolchain,
+                               std::vector<view_path> view = {});
 
 } // namespace grader::build

@@ -3,9 +3,11 @@
 // works. There is no dependency cache for C++: everything is compiled in this build.
 
 #include "builders.hpp"
+#include "common/text_file.hpp"
 #include "grader/diagnostics/cxx.hpp"
 
 #include <algorithm>
+#include <regex>
 #include <unistd.h>
 
 namespace grader::build {
@@ -13,6 +15,38 @@ namespace grader::build {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The runtime's CMake package and what it names (its library, its headers), read-only. An
+// installed package lives in the system directories the build sees anyway.
+std::vector<view_path> package_view(const fs::path& package_dir) {
+    std::vector<view_path> view;
+    if (package_dir.empty()) {
+        return view;
+    }
+    view.push_back({package_dir, view_access::read_only});
+    // An installed package (PREFIX/lib/cmake/takehome_runtime) finds its library and headers
+    // relative to itself: the install prefix.
+    const fs::path lib = package_dir.parent_path().parent_path();
+    if (package_dir.parent_path().filename() == "cmake" &&
+        lib.filename().string().rfind("lib", 0) == 0 && lib.parent_path() != "/usr") {
+        view.push_back({lib.parent_path(), view_access::read_only});
+    }
+    static const std::regex quoted_path(R"re("(/[^"$;]+)")re");
+    std::error_code ec;
+    for (const auto& file : fs::directory_iterator(package_dir, ec)) {
+        const auto text = common::read_text(file.path());
+        for (std::sregex_iterator m(text.begin(), text.end(), quoted_path), end; m != end; ++m) {
+            const fs::path named = (*m)[1].str();
+            if (fs::exists(named, ec) && named.string().rfind("/usr/", 0) != 0 &&
+                std::none_of(view.begin(), view.end(), [&](const view_path& v) {
+                    return v.path == named;
+                })) {
+                view.push_back({named, view_access::read_only});
+            }
+        }
+    }
+    return view;
+}
 
 // A failed C++ build: its summary names the first located error.
 void cpp_failure(const build_context& ctx, build_outcome& out) {
@@ -71,8 +105,11 @@ build_outcome build_cpp(const submission& sub, const build_context& ctx) {
     } else {
         toolchain += "; no takehome_runtime package";
     }
-    build_outcome out =
-        build_with_shell(sub, ctx, configure + " >&2 && cmake --build _build >&2", toolchain);
+    build_outcome out = build_with_shell(sub,
+                                         ctx,
+                                         configure + " >&2 && cmake --build _build >&2",
+                                         toolchain,
+                                         package_view(ctx.runtime_package_dir));
     out.language = "cpp";
     // Located compiler and CMake diagnostics (errors first), before the generic finding that
     // keeps the whole log; on success, warnings are still worth a reviewer's look.

@@ -87,6 +87,9 @@ void prepare_rust(const submission& sub,
     if (!warm.empty()) {
         copy_preserving_times(warm, ctx.work_dir / "target");
     }
+    fs::create_directories(ctx.work_dir / "target");
+    give_to(source, ctx.identity);
+    give_to(ctx.work_dir / "target", ctx.identity);
     out.source_dir = source;
 }
 
@@ -127,6 +130,7 @@ void interpret_cargo(const sandbox_outcome& r, const build_context& ctx, build_o
     }
     out.ok = true;
     out.run_command = {messages.executable};
+    out.run_view = {{ctx.work_dir / "target", view_access::read_only}};
     out.run_cwd = out.source_dir;
     out.summary = "built " + fs::path(messages.executable).filename().string() + " in " +
                   std::to_string(static_cast<int>(out.seconds + 0.5)) +
@@ -151,8 +155,11 @@ build_outcome build_rust(const submission& sub, const build_context& ctx) {
     prepare_rust(sub, ctx, warm, out);
     auto env = build_env(ctx, cargo.parent_path());
     add_cargo_profile(env, ctx.work_dir / "target");
+    auto view = toolchain_view(cargo);
+    view.push_back({out.source_dir, view_access::read_write});
+    view.push_back({ctx.work_dir / "target", view_access::read_write});
     auto ran = run_build_step(
-        ctx, ctx.work_dir / "build-run", cargo_command(cargo, {}), out.source_dir, env);
+        ctx, ctx.work_dir / "build-run", cargo_command(cargo, {}), out.source_dir, env, view);
     out.seconds = seconds_since(started);
     if (!ran) {
         out.summary = ran.err().message;

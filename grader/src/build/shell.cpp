@@ -10,13 +10,15 @@ namespace fs = std::filesystem;
 build_outcome build_with_shell(const submission& sub,
                                const build_context& ctx,
                                const std::string& command,
-                               const std::string& toolchain) {
+                               const std::string& toolchain,
+                               std::vector<view_path> view) {
     build_outcome out;
     out.language = sub.language;
     out.toolchain = toolchain;
     out.cache = "none";
     const fs::path source = ctx.work_dir / "src";
     copy_tree(sub.dir, source, {".git", "target", "_build"});
+    give_to(source, ctx.identity);
     out.source_dir = source;
     out.run_cwd = source;
     if (command.empty()) {
@@ -25,11 +27,17 @@ build_outcome build_with_shell(const submission& sub,
         return out;
     }
     const auto started = std::chrono::steady_clock::now();
+    const fs::path cargo = find_tool("cargo");
+    for (auto& v : toolchain_view(cargo)) {
+        view.push_back(std::move(v));
+    }
+    view.push_back({source, view_access::read_write});
     auto ran = run_build_step(ctx,
                               ctx.work_dir / "build-run",
                               {"/bin/sh", "-c", command},
                               source,
-                              build_env(ctx, find_tool("cargo").parent_path()));
+                              build_env(ctx, cargo.parent_path()),
+                              std::move(view));
     out.seconds = seconds_since(started);
     if (!ran) {
         out.summary = ran.err().message;

@@ -1,7 +1,9 @@
 #include "builders.hpp"
+#include "grader/sandbox/identity.hpp"
 
 #include <algorithm>
 #include <cstdlib>
+#include <unistd.h>
 
 namespace grader::build {
 
@@ -37,38 +39,86 @@ void copy_preserving_times(const fs::path& from, const fs::path& to) {
     }
 }
 
-std::map<std::string, std::string> build_env(const build_context& ctx, const fs::path& tool_dir) {
+namespace {
+
+fs::path rustup_home() {
+    if (const char* v = std::getenv("RUSTUP_HOME")) {
+        return v;
+    }
     const char* home = std::getenv("HOME");
+    return fs::path(home != nullptr ? home : "/root") / ".rustup";
+}
+
+} // namespace
+
+std::map<std::string, std::string> build_env(const build_context& ctx, const fs::path& tool_dir) {
     std::map<std::string, std::string> env{
         {"PATH",
          (tool_dir.empty() ? "" : tool_dir.string() + ":") + "/usr/local/bin:/usr/bin:/bin"},
-        {"HOME", home != nullptr ? home : "/root"},
+        {"HOME", (ctx.work_dir / "home").string()},
         {"LANG", "C.UTF-8"},
         {"TMPDIR", (ctx.work_dir / "tmp").string()},
         {"CARGO_TERM_COLOR", "never"},
+        {"CARGO_HOME", (ctx.work_dir / "home" / ".cargo").string()},
+        {"RUSTUP_HOME", rustup_home().string()},
     };
-    for (const char* name : {"RUSTUP_HOME", "CARGO_HOME", "RUSTUP_TOOLCHAIN"}) {
-        if (const char* v = std::getenv(name)) {
-            env[name] = v;
-        }
+    if (const char* v = std::getenv("RUSTUP_TOOLCHAIN")) {
+        env["RUSTUP_TOOLCHAIN"] = v;
     }
     return env;
 }
 
-// Room for cargo's JSON messages (one line per compiled unit): 16 MiB of output.
+std::vector<view_path> toolchain_view(const fs::path& tool) {
+    std::vector<view_path> view;
+    std::error_code ec;
+    for (const auto& dir : {tool.parent_path(), rustup_home()}) {
+        if (!dir.empty() && fs::is_directory(dir, ec) && dir.string().rfind("/usr/", 0) != 0) {
+            view.push_back({dir, view_access::read_only});
+        }
+    }
+    return view;
+}
+
+void give_to(const fs::path& tree, const sandbox_identity& identity) {
+    if (identity.uid < 0) {
+        return;
+    }
+    const auto own = [&](const fs::path& p) {
+        ::lchown(p.c_str(), static_cast<uid_t>(identity.uid), static_cast<gid_t>(identity.gid));
+    };
+    own(tree);
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(tree, ec);
+         !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+        own(it->path());
+    }
+}
+
 common::result<sandbox_outcome> run_build_step(const build_context& ctx,
                                                const fs::path& run_dir,
                                                std::vector<std::string> command,
                                                const fs::path& cwd,
-                                               std::map<std::string, std::string> env) {
+                                               std::map<std::string, std::string> env,
+                                               std::vector<view_path> view) {
     sandbox_spec spec;
     spec.run_dir = run_dir;
     spec.command = std::move(command);
     spec.cwd = cwd;
+    spec.scratch = {env.at("HOME"), env.at("TMPDIR")};
     spec.env = std::move(env);
     spec.deadline_s = ctx.timeout_s;
     spec.limits = ctx.limits;
-    spec.limits.output_cap_bytes = 16 << 20;
+    spec.limits.output_cap_bytes = 16 << 20; // cargo's JSON: one line per compiled unit
+    spec.view = std::move(view);
+    spec.identity = ctx.identity;
+    spec.cgroup_name = next_cgroup_name();
+    spec.require_isolation = ctx.require_isolation;
+    for (const auto& dir : spec.scratch) { // on the host too, for a sandbox without a view
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        give_to(dir, ctx.identity);
+    }
     return run_sandboxed(spec, ctx.supervisor_exe);
 }
 

@@ -13,6 +13,10 @@ void evaluate_timeout(check_result& r, const check_spec& check, const scenario_e
     const bool ok = !ev.run.timed_out && ev.run.wall_s <= limit;
     if (ev.run.timed_out) {
         r.summary = "still running at the " + fixed(ev.deadline_s, 1) + " s deadline: killed";
+        if (ev.run.forks_refused > 0) {
+            r.summary +=
+                " (the process limit refused " + std::to_string(ev.run.forks_refused) + " forks)";
+        }
         add_finding(r, "deadline-exceeded", r.summary + " (is there a request without a timeout?)");
     } else {
         r.summary =

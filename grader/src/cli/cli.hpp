@@ -14,7 +14,14 @@
 namespace grader::cli {
 
 /// Documented in grader/README.md.
-enum exit_code { passed = 0, below_pass_mark = 1, usage = 2, internal = 3 };
+enum exit_code {
+    passed = 0,
+    below_pass_mark = 1,
+    usage = 2,
+    internal = 3,
+    isolation_unavailable = 4, ///< --require-isolation and a measure is missing
+    interrupted = 130,         ///< SIGINT/SIGTERM: runs stopped, work directories removed
+};
 
 /// A subcommand and what running it does once parsed.
 struct command {
@@ -35,6 +42,8 @@ struct grade_command_options {
     std::string json_target; ///< --json FILE, or "-" for only the JSON on stdout
     std::string format = "terminal";
     std::string output; ///< -o FILE; empty: stdout
+    bool require_isolation = false;
+    std::string uid_range; ///< "61000-61999"; empty: $TG_SANDBOX_UIDS or the default
 };
 
 /// Adds --rubric, --json, --format, -o and --cache-dir to a grading subcommand.

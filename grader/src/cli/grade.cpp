@@ -2,8 +2,12 @@
 
 #include "cli.hpp"
 #include "grader/report/renderer.hpp"
+#include "grader/sandbox/identity.hpp"
 
+#include <cstdlib>
 #include <iostream>
+#include <optional>
+#include <unistd.h>
 
 namespace grader::cli {
 
@@ -28,28 +32,110 @@ void add_grading_options(CLI::App* sub, grade_command_options& o) {
     sub->add_option("-o,--output", o.output, "write the output to FILE (default: stdout)");
     sub->add_option("--cache-dir", o.cache_dir, "warm dependency cache")
         ->default_str(default_cache_dir().string());
+    sub->add_flag("--require-isolation",
+                  o.require_isolation,
+                  "refuse to run (exit 4) unless every sandbox measure is available");
+    sub->add_option("--uid-range",
+                    o.uid_range,
+                    "uids the runs may use, in pairs (default $TG_SANDBOX_UIDS or 61000-61999)");
 }
 
+namespace {
+
+// A uid pair of its own for this grading when the grader is root; none otherwise (said in
+// the isolation report).
+common::result<std::optional<uid_lease>> lease_uids(const std::string& range_text) {
+    if (::geteuid() != 0) {
+        return std::optional<uid_lease>{};
+    }
+    const char* env = std::getenv("TG_SANDBOX_UIDS");
+    const std::string text = !range_text.empty() ? range_text : env != nullptr ? env : "";
+    const auto range = text.empty() ? std::optional(uid_range{}) : parse_uid_range(text);
+    if (!range) {
+        return common::error{common::errc::invalid_input,
+                             "bad uid range '" + text +
+                                 "' (expected FIRST-LAST, e.g. 61000-61999)"};
+    }
+    auto lease = uid_lease::acquire(*range, default_uid_lock_dir);
+    if (!lease) {
+        return lease.err();
+    }
+    return std::optional<uid_lease>(std::move(lease.value()));
+}
+
+// --require-isolation: a trivial run first, refused (exit 4) with every missing measure.
+int check_isolation(const sandbox_runner& runner) {
+    auto isolation = runner.check_isolation();
+    if (!isolation) {
+        std::cerr << "grader: " << isolation.err().message << "\n";
+        return isolation_unavailable;
+    }
+    if (isolation.value().unavailable.empty()) {
+        return passed;
+    }
+    std::cerr << "grader: isolation required but unavailable (" << isolation.value().summary
+              << "):\n";
+    for (const auto& missing : isolation.value().unavailable) {
+        std::cerr << "  - " << missing << "\n";
+    }
+    return isolation_unavailable;
+}
+
+// Where the runner finds its parts, and who its runs are.
+common::result<sandbox_runner_options> runner_options(const grade_command_options& o,
+                                                      const std::optional<uid_lease>& lease) {
+    sandbox_runner_options where;
+    where.supervisor_exe = self_exe();
+    where.mock_exe = find_mock_exe();
+    if (where.mock_exe.empty()) {
+        return common::error{common::errc::internal,
+                             "cannot find the mock_api executable next to the grader"};
+    }
+    where.cache_dir = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
+    where.runtime_package_dir = find_runtime_package();
+    where.identity = lease ? lease->identity() : sandbox_identity{};
+    where.require_isolation = o.require_isolation;
+    return where;
+}
+
+} // namespace
+
 int run_grade(const grade_command_options& o) {
+    install_stop_handlers();
+    sweep_stale_work_roots(std::filesystem::temp_directory_path());
+    sweep_stale_sandboxes();
     auto rb = load_rubric(o.rubric);
     if (!rb) {
         std::cerr << "grader: " << rb.err().message << "\n";
         return usage;
     }
-    sandbox_runner_options where;
-    where.supervisor_exe = self_exe();
-    where.mock_exe = find_mock_exe();
-    if (where.mock_exe.empty()) {
-        std::cerr << "grader: cannot find the mock_api executable next to the grader\n";
+    auto lease = lease_uids(o.uid_range);
+    if (!lease) {
+        std::cerr << "grader: " << lease.err().message << "\n";
+        return lease.err().code == common::errc::invalid_input ? usage : internal;
+    }
+    auto where = runner_options(o, lease.value());
+    if (!where) {
+        std::cerr << "grader: " << where.err().message << "\n";
         return internal;
     }
-    where.cache_dir = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
-    where.runtime_package_dir = find_runtime_package();
-    sandbox_runner runner(where);
+    sandbox_runner runner(where.value());
+    if (o.require_isolation) {
+        if (const int refused = check_isolation(runner); refused != passed) {
+            return refused;
+        }
+    }
     auto result = grade(rb.value(), o.grade, runner);
     if (!result) {
         std::cerr << "grader: " << result.err().message << "\n";
-        return result.err().code == common::errc::invalid_input ? usage : internal;
+        switch (result.err().code) {
+        case common::errc::invalid_input:
+            return usage;
+        case common::errc::interrupted:
+            return interrupted;
+        default:
+            return internal;
+        }
     }
     return write_outputs(result.value(), o);
 }

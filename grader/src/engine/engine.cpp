@@ -9,7 +9,10 @@
 #include "scenarios.hpp"
 
 #include <algorithm>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
+#include <csignal>
 #include <fstream>
 #include <optional>
 #include <unistd.h>
@@ -30,18 +33,41 @@ sandbox_limits limits_of(const rubric& rb) {
     return l;
 }
 
+// The grading's scratch space: "takehome-grader-<pid>-XXXXXX" (the pid lets a later grader
+// sweep what a killed one left), traversable but not listable by the runs' uids.
 fs::path make_work_root(const grade_options& options) {
     if (!options.work_root.empty()) {
         fs::create_directories(options.work_root);
         return options.work_root;
     }
-    std::string templ = (fs::temp_directory_path() / "takehome-grader-XXXXXX").string();
+    std::string templ =
+        (fs::temp_directory_path() / ("takehome-grader-" + std::to_string(::getpid()) + "-XXXXXX"))
+            .string();
     if (::mkdtemp(templ.data()) == nullptr) {
         throw fs::filesystem_error(
             "mkdtemp", fs::path(templ), std::error_code(errno, std::generic_category()));
     }
+    fs::permissions(templ, fs::perms::owner_all | fs::perms::group_exec | fs::perms::others_exec);
     return templ;
 }
+
+/// Removes the work root on every way out of grade(), unless it is to be kept.
+class work_root_guard {
+  public:
+    work_root_guard(fs::path root, bool keep) : root_(std::move(root)), keep_(keep) {}
+    work_root_guard(const work_root_guard&) = delete;
+    work_root_guard& operator=(const work_root_guard&) = delete;
+    ~work_root_guard() {
+        if (!keep_) {
+            std::error_code ec;
+            fs::remove_all(root_, ec);
+        }
+    }
+
+  private:
+    fs::path root_;
+    bool keep_;
+};
 
 grade_result start_result(const rubric& rb, const grade_options& options, const submission& sub) {
     grade_result result;
@@ -71,7 +97,7 @@ struct scenario_run {
     const scenario_spec* spec;
     scenario_result result;
     std::optional<scenario_evidence> evidence;
-    std::string isolation; ///< what the sandbox reached for this run
+    isolation_report isolation; ///< what the sandbox reached for this run
 };
 
 scenario_run not_run_scenario(const scenario_spec& spec, std::string why) {
@@ -136,7 +162,8 @@ scenario_run run_scenario(const scenario_spec& spec,
 void evaluate_build_checks(const rubric& rb, const build_outcome& build, grade_result& result) {
     const build_evidence evidence = gather_build_evidence(build);
     result.build = evidence.result;
-    result.isolation = build.isolation;
+    result.isolation = build.isolation.summary;
+    result.isolation_detail = build.isolation;
     for (const auto& check : rb.checks) {
         if (check.what == category::build) {
             result.checks.push_back(evaluate_build(check, evidence));
@@ -178,6 +205,23 @@ void attach_excerpts(std::vector<check_result>& checks, const fs::path& source_d
 
 } // namespace
 
+void sweep_stale_work_roots(const fs::path& temp_dir) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(temp_dir, ec)) {
+        const auto name = entry.path().filename().string();
+        const std::string prefix = "takehome-grader-";
+        pid_t owner = 0;
+        if (name.rfind(prefix, 0) != 0 ||
+            std::from_chars(name.data() + prefix.size(), name.data() + name.size(), owner).ec !=
+                std::errc{} ||
+            owner <= 0 || ::kill(owner, 0) == 0 || errno != ESRCH) {
+            continue;
+        }
+        std::error_code removing;
+        fs::remove_all(entry.path(), removing);
+    }
+}
+
 common::result<grade_result> grade(const rubric& rb, const grade_options& options, runner& run) {
     auto sub = detect_submission(options.submission_dir);
     if (!sub) {
@@ -194,9 +238,13 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
     } catch (const fs::filesystem_error& e) {
         return common::error{common::errc::io, e.what()};
     }
+    const work_root_guard cleanup(work, options.keep_workdir);
     auto built = run.build(sub.value(), build_request_for(rb, sub.value(), work));
     if (!built) {
         return built.err();
+    }
+    if (run.stop_requested()) {
+        return common::error{common::errc::interrupted, "interrupted"};
     }
     const build_outcome& build = built.value();
     evaluate_build_checks(rb, build, result);
@@ -205,7 +253,11 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
         runs.push_back(build.ok ? run_scenario(*spec, build, rb, options, work, run)
                                 : not_run_scenario(*spec, "the build failed"));
         if (runs.back().result.ran && result.isolation.empty()) {
-            result.isolation = runs.back().isolation;
+            result.isolation = runs.back().isolation.summary;
+            result.isolation_detail = runs.back().isolation;
+        }
+        if (run.stop_requested()) {
+            return common::error{common::errc::interrupted, "interrupted"};
         }
     }
     evaluate_scenario_checks(rb, runs, result);
@@ -216,9 +268,6 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
     total_scores(result);
     if (options.keep_workdir) {
         result.work_dir = work.string();
-    } else {
-        std::error_code ec;
-        fs::remove_all(work, ec);
     }
     return result;
 }

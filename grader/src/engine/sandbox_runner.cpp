@@ -2,6 +2,9 @@
 
 #include "grader/evidence/runtime_trace.hpp"
 #include "grader/runner.hpp"
+#include "grader/sandbox/identity.hpp"
+
+#include <unistd.h>
 
 namespace grader {
 
@@ -25,17 +28,26 @@ common::result<build_outcome> sandbox_runner::build(const submission& sub,
     ctx.runtime_package_dir = options_.runtime_package_dir;
     ctx.timeout_s = request.timeout_s;
     ctx.limits = request.limits;
+    ctx.identity = options_.identity;
+    ctx.require_isolation = options_.require_isolation;
     return build_submission(sub, ctx);
 }
 
+bool sandbox_runner::stop_requested() const { return grader::stop_requested(); }
+
 common::result<finished_run> sandbox_runner::run(const build_outcome& build,
                                                  const run_request& request) {
+    // Owned by the run's uid; HOME and TMPDIR are on its private tmpfs when it has a root
+    // of its own, these host directories otherwise.
     for (const char* dir : {"home", "tmp", "evidence"}) {
         std::error_code ec;
         fs::create_directories(request.run_dir / dir, ec);
-        if (ec) {
+        if (ec || (options_.identity.uid >= 0 &&
+                   ::chown((request.run_dir / dir).c_str(),
+                           static_cast<uid_t>(options_.identity.uid),
+                           static_cast<gid_t>(options_.identity.gid)) != 0)) {
             return common::error{common::errc::io,
-                                 "cannot create " + (request.run_dir / dir).string()};
+                                 "cannot prepare " + (request.run_dir / dir).string()};
         }
     }
     sandbox_spec spec;
@@ -47,11 +59,47 @@ common::result<finished_run> sandbox_runner::run(const build_outcome& build,
     spec.limits = request.limits;
     spec.mock_exe = options_.mock_exe;
     spec.mock_scenario = request.scenario_file;
+    // Its working copy (writes stay in the run), what it writes for the grader, and what the
+    // build says the program needs.
+    spec.view = {{build.source_dir, view_access::overlay},
+                 {request.run_dir / "evidence", view_access::read_write}};
+    spec.view.insert(spec.view.end(), build.run_view.begin(), build.run_view.end());
+    spec.scratch = {request.run_dir / "home", request.run_dir / "tmp"};
+    spec.identity = options_.identity;
+    spec.cgroup_name = next_cgroup_name();
+    spec.require_isolation = options_.require_isolation;
     auto outcome = run_sandboxed(spec, options_.supervisor_exe);
     if (!outcome) {
         return outcome.err();
     }
     return finished_run{std::move(outcome.value()), request.run_dir / "evidence"};
+}
+
+common::result<isolation_report> sandbox_runner::check_isolation() const {
+    char templ[] = "/tmp/takehome-grader-isolation-XXXXXX";
+    if (::mkdtemp(templ) == nullptr) {
+        return common::error{common::errc::io, "cannot create a scratch directory"};
+    }
+    const fs::path dir = templ;
+    sandbox_spec spec;
+    spec.run_dir = dir;
+    spec.command = {"/bin/true"};
+    spec.cwd = "/";
+    spec.env = {{"PATH", "/usr/bin:/bin"}};
+    spec.identity = options_.identity;
+    spec.cgroup_name = next_cgroup_name();
+    auto outcome = run_sandboxed(spec, options_.supervisor_exe);
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+    if (!outcome) {
+        return outcome.err();
+    }
+    if (!outcome.value().error.empty()) {
+        auto report = outcome.value().isolation;
+        report.unavailable.push_back("the sandbox itself: " + outcome.value().error);
+        return report;
+    }
+    return outcome.value().isolation;
 }
 
 } // namespace grader

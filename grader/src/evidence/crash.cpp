@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <csignal>
+#include <cstdio>
 #include <optional>
 #include <regex>
 #include <string_view>
@@ -64,6 +65,46 @@ std::optional<finding> parse_terminate(std::string_view line, std::string_view n
                    ""};
 }
 
+std::string seconds(double s) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.1f s", s);
+    return text;
+}
+
+std::string megabytes(std::uint64_t kb) { return std::to_string((kb + 512) / 1024) + " MB"; }
+
+// A sandbox limit that ended the program (the deadline is the timeout check's).
+std::optional<finding> limit_finding(const run_outcome& run) {
+    std::string id;
+    std::string message;
+    switch (run.limit) {
+    case limit_hit::memory:
+        id = "memory-limit";
+        message = "the kernel's OOM killer ended it at its memory limit (peak " +
+                  megabytes(run.memory_peak_kb) + ")";
+        break;
+    case limit_hit::cpu:
+        id = "cpu-limit";
+        message = "its CPU time limit ran out (" + seconds(run.cpu_s) + " of CPU): killed";
+        break;
+    case limit_hit::output:
+        id = "output-limit";
+        message = "it wrote " + megabytes((run.stdout_dropped + run.stderr_dropped) / 1024) +
+                  " past the output cap and was killed";
+        break;
+    case limit_hit::processes:
+        if (run.timed_out) {
+            return std::nullopt;
+        }
+        id = "process-limit";
+        message = "the process limit refused " + std::to_string(run.forks_refused) + " fork(s)";
+        break;
+    default:
+        return std::nullopt;
+    }
+    return finding{id, severity::error, "", 0, 0, message, "", std::nullopt};
+}
+
 } // namespace
 
 std::vector<finding> analyse_crash(const run_outcome& run) {
@@ -77,7 +118,9 @@ std::vector<finding> analyse_crash(const run_outcome& run) {
             found.push_back(std::move(*t));
         }
     }
-    if (run.signal && !run.timed_out) {
+    if (auto limit = limit_finding(run)) {
+        found.push_back(std::move(*limit));
+    } else if (run.signal && !run.timed_out) {
         found.push_back({"fatal-signal",
                          severity::error,
                          "",

@@ -88,6 +88,30 @@ std::vector<mock_api::journal_entry> count_details(const mock_api::journal_snaps
     return details;
 }
 
+// For every detail that finished before the last one started: the wait until the next start.
+void measure_refills(const std::vector<mock_api::journal_entry>& timed, fanout_evidence& ev) {
+    std::vector<std::int64_t> starts;
+    std::vector<std::int64_t> ends;
+    for (const auto& e : timed) {
+        starts.push_back(e.received_us);
+        ends.push_back(e.finished_us);
+    }
+    std::sort(starts.begin(), starts.end());
+    std::vector<double> waits;
+    for (const auto end : ends) {
+        const auto next = std::lower_bound(starts.begin(), starts.end(), end);
+        if (next != starts.end()) {
+            waits.push_back(static_cast<double>(*next - end) / 1000.0);
+        }
+    }
+    ev.refills = waits.size();
+    if (!waits.empty()) {
+        const auto middle = waits.begin() + static_cast<std::ptrdiff_t>(waits.size() / 2);
+        std::nth_element(waits.begin(), middle, waits.end());
+        ev.refill_median_ms = *middle;
+    }
+}
+
 // Peak, window, efficiency at that peak, and the classification of the timed details.
 void judge_overlap(const std::vector<mock_api::journal_entry>& timed,
                    const mock_api::scenario& scene,
@@ -105,6 +129,7 @@ void judge_overlap(const std::vector<mock_api::journal_entry>& timed,
     ev.ideal_full_ms = *std::max_element(latencies.begin(), latencies.end());
     ev.ideal_at_peak_ms = pool_makespan(latencies, ev.peak_in_flight);
     ev.efficiency = ev.window_ms > 0 ? std::min(1.0, ev.ideal_at_peak_ms / ev.window_ms) : 1.0;
+    measure_refills(timed, ev);
     const auto n = static_cast<int>(timed.size());
     if (n == 1) {
         ev.classification = "none";

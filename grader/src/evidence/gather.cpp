@@ -16,7 +16,7 @@ build_evidence gather_build_evidence(const build_outcome& build) {
              build.cache,
              build.seconds,
              build.summary,
-             build.isolation},
+             build.isolation.summary},
             build.timed_out,
             build.findings};
 }

@@ -61,7 +61,11 @@ json to_json(const run_outcome& o, std::size_t text_cap) {
             {"stderr", shown(o.stderr_text)},
             {"stdout_truncated_bytes", cut(o.stdout_text, o.stdout_dropped)},
             {"stderr_truncated_bytes", cut(o.stderr_text, o.stderr_dropped)},
-            {"mock_start_s", rounded(o.mock_start_s, 1e-5)}};
+            {"mock_start_s", rounded(o.mock_start_s, 1e-5)},
+            {"limit", to_string(o.limit)},
+            {"oom_kills", o.oom_kills},
+            {"forks_refused", o.forks_refused},
+            {"memory_peak_kb", o.memory_peak_kb}};
 }
 
 run_outcome run_outcome_from_json(const json& j) {
@@ -79,7 +83,21 @@ run_outcome run_outcome_from_json(const json& j) {
     o.stdout_dropped = field<std::uint64_t>(j, "stdout_truncated_bytes", 0);
     o.stderr_dropped = field<std::uint64_t>(j, "stderr_truncated_bytes", 0);
     o.mock_start_s = field<double>(j, "mock_start_s", 0);
+    o.limit = limit_hit_from_string(field<std::string>(j, "limit", "none"));
+    o.oom_kills = field<std::uint64_t>(j, "oom_kills", 0);
+    o.forks_refused = field<std::uint64_t>(j, "forks_refused", 0);
+    o.memory_peak_kb = field<std::uint64_t>(j, "memory_peak_kb", 0);
     return o;
+}
+
+json to_json(const isolation_report& i) {
+    return {{"summary", i.summary}, {"in_force", i.in_force}, {"unavailable", i.unavailable}};
+}
+
+isolation_report isolation_from_json(const json& j) {
+    return {field<std::vector<std::string>>(j, "in_force", {}),
+            field<std::vector<std::string>>(j, "unavailable", {}),
+            field<std::string>(j, "summary", "")};
 }
 
 namespace {
@@ -120,6 +138,8 @@ json to_json(const fanout_evidence& f, bool with_requests) {
            {"ideal_full_ms", f.ideal_full_ms},
            {"ideal_at_peak_ms", f.ideal_at_peak_ms},
            {"efficiency", f.efficiency},
+           {"refills", f.refills},
+           {"refill_median_ms", f.refill_median_ms},
            {"classification", f.classification}};
     if (with_requests) {
         json list = json::array();
@@ -144,6 +164,8 @@ fanout_evidence fanout_from_json(const json& j) {
     f.ideal_full_ms = field<double>(j, "ideal_full_ms", 0);
     f.ideal_at_peak_ms = field<double>(j, "ideal_at_peak_ms", 0);
     f.efficiency = field<double>(j, "efficiency", 0);
+    f.refills = field<std::size_t>(j, "refills", 0);
+    f.refill_median_ms = field<double>(j, "refill_median_ms", 0);
     f.classification = field<std::string>(j, "classification", "");
     for (const auto& r : array_field(j, "requests")) {
         f.requests.push_back(request_from_json(r));

@@ -2,6 +2,7 @@
 
 #include "grader/model/result_json.hpp"
 
+#include <array>
 #include <cmath>
 #include <csignal>
 #include <cstring>
@@ -28,6 +29,37 @@ std::optional<int> signal_from_name(std::string_view name) {
         }
     }
     return std::nullopt;
+}
+
+namespace {
+
+constexpr std::array<std::pair<limit_hit, std::string_view>, 6> limit_names{{
+    {limit_hit::none, "none"},
+    {limit_hit::deadline, "deadline"},
+    {limit_hit::memory, "memory"},
+    {limit_hit::processes, "processes"},
+    {limit_hit::cpu, "cpu"},
+    {limit_hit::output, "output"},
+}};
+
+} // namespace
+
+std::string to_string(limit_hit l) {
+    for (const auto& [e, name] : limit_names) {
+        if (e == l) {
+            return std::string(name);
+        }
+    }
+    return "none";
+}
+
+limit_hit limit_hit_from_string(std::string_view name) {
+    for (const auto& [e, n] : limit_names) {
+        if (n == name) {
+            return e;
+        }
+    }
+    return limit_hit::none;
 }
 
 void total_scores(grade_result& result) {

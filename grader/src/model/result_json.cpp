@@ -166,6 +166,7 @@ json to_json(const grade_result& r) {
               {"file", r.rubric_file},
               {"content_hash", r.rubric_hash}}},
             {"isolation", r.isolation},
+            {"isolation_detail", to_json(r.isolation_detail)},
             {"score", r.score},
             {"max_score", r.max_score},
             {"pass_mark", r.pass_mark},
@@ -198,6 +199,8 @@ common::result<grade_result> grade_result_from_json(const json& j) {
     r.rubric_file = field<std::string>(rubric, "file", "");
     r.rubric_hash = field<std::string>(rubric, "content_hash", "");
     r.isolation = field<std::string>(j, "isolation", "");
+    r.isolation_detail = isolation_from_json(j.contains("isolation_detail") ? j["isolation_detail"]
+                                                                            : json::object());
     r.build = build_from_json(j.contains("build") ? j["build"] : none);
     r.build.isolation = r.isolation;
     for (const auto& s : array_field(j, "scenarios")) {

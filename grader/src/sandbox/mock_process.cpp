@@ -8,7 +8,9 @@
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/process/v2/stdio.hpp>
+#include <cerrno>
 #include <csignal>
+#include <grp.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -16,6 +18,7 @@
 namespace grader::sandbox {
 
 namespace asio = boost::asio;
+namespace fs = std::filesystem;
 namespace bp = boost::process::v2;
 using clock_type = std::chrono::steady_clock;
 
@@ -25,35 +28,75 @@ double seconds_since(clock_type::time_point start) {
     return std::chrono::duration<double>(clock_type::now() - start).count();
 }
 
-/// Without a PID namespace nothing else would kill the mock: it dies with the runner.
-struct die_with_parent {
+/// The mock runs as a uid of its own (not the candidate's: the candidate can neither signal
+/// it nor see it in its /proc) and dies with the runner (without a PID namespace nothing
+/// else would kill it).
+// Out of line: inlined into Boost.Process's launcher, GCC 12 warns falsely (array-bounds).
+[[gnu::noinline]] int become_mock(int uid, int gid) {
+    if (uid >= 0 &&
+        (::setgroups(0, nullptr) != 0 ||
+         ::setresgid(static_cast<gid_t>(gid), static_cast<gid_t>(gid), static_cast<gid_t>(gid)) !=
+             0 ||
+         ::setresuid(static_cast<uid_t>(uid), static_cast<uid_t>(uid), static_cast<uid_t>(uid)) !=
+             0)) {
+        return errno;
+    }
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    return 0;
+}
+
+struct mock_setup {
+    int uid = -1;
+    int gid = -1;
+
     template <typename Launcher>
     bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (const int err = become_mock(uid, gid); err != 0) {
+            return {err, bp::system_category()};
+        }
         return {};
     }
 };
 
+// The mock's own directory (scenario copy, journal), readable by the mock's uid only.
+fs::path prepare_mock_dir(const sandbox_spec& spec, int uid, int gid) {
+    const fs::path dir = spec.run_dir / "mock";
+    fs::create_directories(dir);
+    fs::copy_file(spec.mock_scenario, dir / "scenario.yaml", fs::copy_options::overwrite_existing);
+    // A journal left from before would be mistaken for this run's evidence.
+    fs::remove(dir / "journal.json");
+    if (uid >= 0) {
+        ::chown(dir.c_str(), static_cast<uid_t>(uid), static_cast<gid_t>(gid));
+        ::chown((dir / "scenario.yaml").c_str(), static_cast<uid_t>(uid), static_cast<gid_t>(gid));
+    }
+    ::chmod(dir.c_str(), 0700);
+    return dir;
+}
+
 } // namespace
 
 // Starts mock_api and reads its first stdout line ("listening on URL").
-mock_handle start_mock(asio::io_context& ctx, const sandbox_spec& spec, sandbox_outcome& out) {
+mock_handle
+start_mock(asio::io_context& ctx, const sandbox_spec& spec, bool switch_uid, sandbox_outcome& out) {
     mock_handle m;
     const auto started = clock_type::now();
+    const int uid = switch_uid ? spec.identity.mock_uid : -1;
+    const fs::path dir = prepare_mock_dir(spec, uid, spec.identity.mock_gid);
+    m.journal = dir / "journal.json";
     asio::readable_pipe mock_out(ctx);
     FILE* log = std::fopen((spec.run_dir / "mock.log").c_str(), "w");
-    m.proc = std::make_unique<bp::process>(
-        ctx,
-        spec.mock_exe.string(),
-        std::vector<std::string>{"--scenario",
-                                 spec.mock_scenario.string(),
-                                 "--port",
-                                 "0",
-                                 "--no-admin",
-                                 "--journal",
-                                 (spec.run_dir / "journal.json").string()},
-        bp::process_stdio{nullptr, mock_out, log},
-        die_with_parent{});
+    m.proc =
+        std::make_unique<bp::process>(ctx,
+                                      spec.mock_exe.string(),
+                                      std::vector<std::string>{"--scenario",
+                                                               (dir / "scenario.yaml").string(),
+                                                               "--port",
+                                                               "0",
+                                                               "--no-admin",
+                                                               "--journal",
+                                                               m.journal.string()},
+                                      bp::process_stdio{nullptr, mock_out, log},
+                                      mock_setup{uid, spec.identity.mock_gid});
     if (log != nullptr) {
         std::fclose(log);
     }

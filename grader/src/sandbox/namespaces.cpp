@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
 #include <net/if.h>
 #include <sched.h>
 #include <sys/ioctl.h>
@@ -43,31 +44,53 @@ bool write_proc(const char* path, const std::string& text) {
     return ok;
 }
 
+// Root of the host with the capabilities a uid switch needs (a container may drop them).
+bool can_switch_uid() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("CapEff:", 0) == 0) {
+            const auto caps = std::stoull(line.substr(7), nullptr, 16);
+            constexpr unsigned long long setgid_setuid = (1ull << 6) | (1ull << 7);
+            return ::geteuid() == 0 && (caps & setgid_setuid) == setgid_setuid;
+        }
+    }
+    return false;
+}
+
 } // namespace
 
-ns_result enter_namespaces(std::string& isolation, std::string& error) {
+namespaces_entered enter_namespaces() {
+    namespaces_entered ns;
+    ns.real_root = can_switch_uid();
     if (::unshare(CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS) == 0) {
-        isolation = "netns+pidns (root)";
+        ns.summary = "netns+pidns+mntns (root)";
     } else {
-        // Unprivileged: a user namespace grants the capabilities inside (EPERM in a chroot).
+        // Unprivileged: a user namespace grants the capabilities inside (EPERM in a chroot,
+        // or a container without CAP_SYS_ADMIN).
+        const std::string as_root = std::strerror(errno);
         const auto uid = ::getuid();
         const auto gid = ::getgid();
         if (::unshare(CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWNS) != 0) {
-            isolation = "none (host loopback)";
-            error = std::string("namespaces unavailable: ") + std::strerror(errno);
-            return ns_result::none;
+            ns.summary = "none (host loopback)";
+            ns.error = "namespaces unavailable: " + as_root + " (as root), " +
+                       std::strerror(errno) + " (in a user namespace)";
+            return ns;
         }
+        ns.real_root = false; // only our own uid is mapped in there
         write_proc("/proc/self/setgroups", "deny");
         write_proc("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1");
         write_proc("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1");
-        isolation = "netns+pidns (user namespace)";
+        ns.summary = "netns+pidns+mntns (user namespace)";
     }
     if (!bring_loopback_up()) {
-        error = std::string("cannot bring up loopback in the new network namespace: ") +
-                std::strerror(errno);
-        return ns_result::failed;
+        ns.error = std::string("cannot bring up loopback in the new network namespace: ") +
+                   std::strerror(errno);
+        ns.failed = true;
+        return ns;
     }
-    return ns_result::isolated;
+    ns.isolated = true;
+    return ns;
 }
 
 bool mount_own_proc() {

@@ -13,26 +13,81 @@ namespace grader::sandbox {
 
 // --- namespaces.cpp ------------------------------------------------------------------------
 
-enum class ns_result { isolated, none, failed };
+/// What the supervisor reached before forking the runner.
+struct namespaces_entered {
+    bool isolated = false;  ///< network, PID and mount namespaces of its own
+    bool real_root = false; ///< as root of the host (not through a user namespace): uids can
+                            ///< be switched, cgroups written
+    std::string summary;    ///< "netns+pidns+mntns (root)", "none (host loopback)", ...
+    std::string error;      ///< why not isolated
+    bool failed = false;    ///< entered, but loopback could not be brought up: no run
+};
 
 /// Enters new network, PID and mount namespaces (the caller's next child is PID 1 of the
-/// PID namespace) and brings up loopback; `isolation` says what was reached.
-ns_result enter_namespaces(std::string& isolation, std::string& error);
+/// PID namespace) and brings up loopback: as root, else through a user namespace, else none.
+namespaces_entered enter_namespaces();
 
 /// A /proc of our own PID namespace (needs the mount namespace entered above).
 bool mount_own_proc();
+
+// --- confine.cpp, view.cpp, seccomp.cpp: the command's child between fork and exec -------
+
+/// What went wrong or was weakened in the child, in a page shared with the runner (the child
+/// cannot return anything else before exec).
+struct confine_report {
+    char failed[512]; ///< the step that failed, with errno's text; "" when none did
+    char notes[512];  ///< measures the child had to weaken ("working copy: ...")
+};
+
+/// What the command's child does, decided by the runner beforehand (and reported).
+struct confinement {
+    const sandbox_spec* spec = nullptr;
+    bool private_root = false; ///< a mount namespace of its own with the spec's view
+    bool switch_uid = false;   ///< root: become spec->identity's uid and gid
+    bool seccomp = false;
+    bool data_limit = false;                         ///< no memory cgroup: RLIMIT_DATA stands in
+    std::vector<std::filesystem::path> cgroup_procs; ///< join these cgroups
+    std::filesystem::path root_dir;                  ///< mount point of the private root
+    confine_report* report = nullptr;
+};
+
+class run_cgroup;
+
+/// Decides what the child will do and reports every measure in force or unavailable.
+isolation_report plan_confinement(const sandbox_spec& spec,
+                                  const namespaces_entered& ns,
+                                  const run_cgroup& cg,
+                                  const std::string& cg_error,
+                                  confinement& c);
+
+/// Runs in the child: every step or none (false, with report->failed saying which).
+bool confine(const confinement& c);
+
+/// A new mount namespace whose root holds only the system directories, the spec's view and
+/// its scratch directories; then pivot_root into it.
+bool enter_private_root(const sandbox_spec& spec,
+                        const std::filesystem::path& root,
+                        bool chown_scratch,
+                        confine_report& report);
+
+/// The filter of seccomp.cpp; false when it could not be loaded.
+bool load_seccomp_filter();
 
 // --- mock_process.cpp ----------------------------------------------------------------------
 
 struct mock_handle {
     std::unique_ptr<boost::process::v2::process> proc;
     std::string url;
+    std::filesystem::path journal; ///< where it writes its journal when stopped
 };
 
-/// Starts mock_api and reads its first stdout line ("listening on URL"); on failure
-/// `out.error` says why.
-mock_handle
-start_mock(boost::asio::io_context& ctx, const sandbox_spec& spec, sandbox_outcome& out);
+/// Starts mock_api (as the spec's mock uid when `switch_uid`) with a copy of the scenario in
+/// RUN/mock/, and reads its first stdout line ("listening on URL"); on failure `out.error`
+/// says why.
+mock_handle start_mock(boost::asio::io_context& ctx,
+                       const sandbox_spec& spec,
+                       bool switch_uid,
+                       sandbox_outcome& out);
 
 /// Stops the mock with SIGTERM so that it writes its journal: "" when it exited 0, else what
 /// happened (a mock that died or was killed voids the run's evidence).
@@ -47,6 +102,9 @@ void kill_leftovers(pid_t command, bool own_proc, pid_t keep);
 // --- runner.cpp ----------------------------------------------------------------------------
 
 /// The runner (PID 1 of the namespace): runs the command and writes RUN/outcome.json.
-int runner_main(const sandbox_spec& spec, const std::string& isolation, bool pid_namespace);
+int runner_main(const sandbox_spec& spec,
+                const namespaces_entered& ns,
+                const run_cgroup& cg,
+                const std::string& cgroup_error);
 
 } // namespace grader::sandbox

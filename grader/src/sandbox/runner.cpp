@@ -1,6 +1,7 @@
 // The runner, PID 1 of the run's namespaces: starts the mock and the command, captures the
 // command's output up to a cap, enforces the deadline, cleans up, writes RUN/outcome.json.
 
+#include "cgroup.hpp"
 #include "common/text_file.hpp"
 #include "parts.hpp"
 
@@ -8,11 +9,11 @@
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/process/v2/environment.hpp>
-#include <boost/process/v2/start_dir.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <csignal>
 #include <functional>
 #include <sstream>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -26,24 +27,17 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-/// Applied in the child between fork and exec: only async-signal-safe calls.
-struct child_setup {
-    const sandbox_limits* limits;
+/// In the child between fork and exec (the runner is single-threaded: the child may
+/// allocate). A failed step is reported through the shared page and fails the spawn.
+struct confined {
+    const confinement* plan;
 
     template <typename Launcher>
     bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
-        ::setpgid(0, 0); // its own process group: the deadline kills the whole group
-        const auto set = [](int resource, rlim_t value) {
-            const rlimit lim{value, value};
-            ::setrlimit(resource, &lim);
-        };
-        set(RLIMIT_CPU, static_cast<rlim_t>(limits->cpu_s));
-        set(RLIMIT_AS, static_cast<rlim_t>(limits->memory_mb) * 1024 * 1024);
-        set(RLIMIT_FSIZE, static_cast<rlim_t>(limits->file_size_mb) * 1024 * 1024);
-        set(RLIMIT_NOFILE, static_cast<rlim_t>(limits->open_files));
-        set(RLIMIT_CORE, 0);
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL); // die with the runner if it goes away
-        return {};
+        if (confine(*plan)) {
+            return {};
+        }
+        return {errno != 0 ? errno : EPERM, bp::system_category()};
     }
 };
 
@@ -54,8 +48,13 @@ class capped_reader {
                   std::size_t cap,
                   std::string& text,
                   std::uint64_t& dropped,
-                  std::function<void()> on_end)
-        : pipe_(pipe), cap_(cap), text_(text), dropped_(dropped), on_end_(std::move(on_end)) {}
+                  std::function<void()> on_end,
+                  std::function<void()> on_flood)
+        : pipe_(pipe), cap_(cap), text_(text), dropped_(dropped), on_end_(std::move(on_end)),
+          on_flood_(std::move(on_flood)) {}
+
+    /// Past this many dropped bytes `on_flood` is called (once).
+    std::uint64_t flood_bytes = UINT64_MAX;
 
     void start() {
         pipe_.async_read_some(
@@ -63,6 +62,9 @@ class capped_reader {
                 const std::size_t keep = std::min(n, cap_ > text_.size() ? cap_ - text_.size() : 0);
                 text_.append(chunk_.data(), keep);
                 dropped_ += n - keep;
+                if (dropped_ > flood_bytes && on_flood_) {
+                    std::exchange(on_flood_, nullptr)();
+                }
                 if (!ec) {
                     start();
                 } else {
@@ -77,6 +79,7 @@ class capped_reader {
     std::string& text_;
     std::uint64_t& dropped_;
     std::function<void()> on_end_;
+    std::function<void()> on_flood_;
     std::array<char, 16384> chunk_{};
 };
 
@@ -107,6 +110,7 @@ class command_run {
     command_run(asio::io_context& ctx,
                 const sandbox_spec& spec,
                 const std::map<std::string, std::string>& env,
+                const confinement& plan,
                 run_outcome& out)
         : ctx_(ctx), spec_(spec), out_(out), out_pipe_(ctx), err_pipe_(ctx), deadline_(ctx),
           drain_(ctx) {
@@ -121,24 +125,35 @@ class command_run {
                                               find_on_path(spec.command.at(0), env),
                                               args,
                                               bp::process_stdio{nullptr, out_pipe_, err_pipe_},
-                                              bp::process_start_dir(spec.cwd.string()),
                                               bp::process_environment(env_list),
-                                              child_setup{&spec.limits});
+                                              confined{&plan});
     }
+
+    /// The command wrote past the output cap by far: it was killed for it.
+    bool flooded() const { return flooded_; }
 
     /// Runs the event loop until the command ended and its output was read (or cut off).
     void wait(bool own_proc, pid_t keep) {
         const pid_t group = proc_->id();
-        capped_reader read_out(out_pipe_,
-                               spec_.limits.output_cap_bytes,
-                               out_.stdout_text,
-                               out_.stdout_dropped,
-                               [this] { pipe_ended(); });
-        capped_reader read_err(err_pipe_,
-                               spec_.limits.output_cap_bytes,
-                               out_.stderr_text,
-                               out_.stderr_dropped,
-                               [this] { pipe_ended(); });
+        const auto flood = [this, group] {
+            flooded_ = true;
+            ::kill(-group, SIGKILL);
+        };
+        capped_reader read_out(
+            out_pipe_,
+            spec_.limits.output_cap_bytes,
+            out_.stdout_text,
+            out_.stdout_dropped,
+            [this] { pipe_ended(); },
+            flood);
+        capped_reader read_err(
+            err_pipe_,
+            spec_.limits.output_cap_bytes,
+            out_.stderr_text,
+            out_.stderr_dropped,
+            [this] { pipe_ended(); },
+            flood);
+        read_out.flood_bytes = read_err.flood_bytes = spec_.limits.output_kill_bytes;
         read_out.start();
         read_err.start();
         deadline_.expires_after(std::chrono::duration_cast<clock_type::duration>(
@@ -207,29 +222,75 @@ class command_run {
     rusage before_{};
     int open_pipes_ = 2;
     bool exited_ = false;
+    bool flooded_ = false;
     int status_ = 0;
 };
 
-sandbox_outcome run_command(const sandbox_spec& spec, const std::string& isolation, bool own_proc) {
+// Which limit ended the run, most specific first: the counters tell an OOM kill or a CPU
+// kill from a deadline kill (all SIGKILL).
+limit_hit classify(const run_outcome& r, const sandbox_limits& limits, bool flooded) {
+    const bool killed = r.signal == SIGKILL;
+    if (flooded) {
+        return limit_hit::output;
+    }
+    if (r.oom_kills > 0 && (killed || r.timed_out || r.exit_code != 0)) {
+        return limit_hit::memory;
+    }
+    if (r.signal == SIGXCPU || (killed && !r.timed_out && r.cpu_s >= limits.cpu_s - 0.5)) {
+        return limit_hit::cpu;
+    }
+    if (r.forks_refused > 0 && (r.timed_out || r.exit_code != 0 || r.signal)) {
+        return limit_hit::processes;
+    }
+    return r.timed_out ? limit_hit::deadline : limit_hit::none;
+}
+
+// The command, confined as planned; a failed confinement step voids the run with its reason.
+void run_confined(asio::io_context& ctx,
+                  const sandbox_spec& spec,
+                  const std::map<std::string, std::string>& env,
+                  const confinement& plan,
+                  pid_t mock_pid,
+                  bool own_proc,
+                  sandbox_outcome& out,
+                  bool& flooded) {
+    try {
+        command_run run(ctx, spec, env, plan, out.run);
+        run.wait(own_proc, mock_pid);
+        flooded = run.flooded();
+    } catch (const std::exception& e) {
+        out.error = plan.report->failed[0] != '\0'
+                        ? std::string("cannot confine the command: ") + plan.report->failed
+                        : std::string("cannot start the command: ") + e.what();
+    }
+}
+
+sandbox_outcome run_command(const sandbox_spec& spec,
+                            const confinement& plan,
+                            bool own_proc,
+                            const run_cgroup& cg) {
     sandbox_outcome out;
-    out.isolation = isolation;
     asio::io_context ctx;
     mock_handle mock;
     auto env = spec.env;
     if (!spec.mock_exe.empty()) {
-        // A journal left from before would be mistaken for this run's evidence.
-        std::filesystem::remove(spec.run_dir / "journal.json");
-        mock = start_mock(ctx, spec, out);
+        mock = start_mock(ctx, spec, plan.switch_uid, out);
         if (!out.error.empty()) {
             stop_mock(mock);
             return out;
         }
         out.mock_url = mock.url;
         env["JOBS_API_URL"] = mock.url;
-        out.journal = spec.run_dir / "journal.json";
+        out.journal = mock.journal;
     }
-    command_run(ctx, spec, env, out.run).wait(own_proc, mock.proc ? mock.proc->id() : 0);
-    if (const auto trouble = stop_mock(mock); !trouble.empty()) {
+    bool flooded = false;
+    run_confined(ctx, spec, env, plan, mock.proc ? mock.proc->id() : 0, own_proc, out, flooded);
+    const auto counters = cg.read();
+    out.run.oom_kills = counters.oom_kills;
+    out.run.forks_refused = counters.forks_refused;
+    out.run.memory_peak_kb = counters.memory_peak_kb;
+    out.run.limit = classify(out.run, spec.limits, flooded);
+    if (const auto trouble = stop_mock(mock); !trouble.empty() && out.error.empty()) {
         out.error = trouble + ": this run's journal cannot be trusted";
     }
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
@@ -237,19 +298,46 @@ sandbox_outcome run_command(const sandbox_spec& spec, const std::string& isolati
     return out;
 }
 
+// A page the child can write its confinement report into before exec.
+confine_report* shared_report() {
+    void* page = ::mmap(
+        nullptr, sizeof(confine_report), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    return page == MAP_FAILED ? nullptr : new (page) confine_report{};
+}
+
 } // namespace
 
-int runner_main(const sandbox_spec& spec, const std::string& isolation, bool pid_namespace) {
-    const bool own_proc = pid_namespace && mount_own_proc();
+int runner_main(const sandbox_spec& spec,
+                const namespaces_entered& ns,
+                const run_cgroup& cg,
+                const std::string& cgroup_error) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL); // die with the supervisor
+    const bool own_proc = ns.isolated && mount_own_proc();
     if (!own_proc) {
         ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     }
     sandbox_outcome out;
-    try {
-        out = run_command(spec, isolation, own_proc);
-    } catch (const std::exception& e) {
-        out.isolation = isolation;
-        out.error = std::string("sandbox runner: ") + e.what();
+    confinement plan;
+    out.isolation = plan_confinement(spec, ns, cg, cgroup_error, plan);
+    plan.root_dir = spec.run_dir / "root";
+    plan.report = shared_report();
+    std::error_code ec;
+    std::filesystem::create_directories(plan.root_dir, ec);
+    if (plan.report == nullptr) {
+        out.error = "sandbox runner: no shared page for the confinement report";
+    } else if (spec.require_isolation && !out.isolation.unavailable.empty()) {
+        out.error = "isolation required but unavailable: " + out.isolation.unavailable.front();
+    } else {
+        try {
+            const auto isolation = out.isolation;
+            out = run_command(spec, plan, own_proc, cg);
+            out.isolation = isolation;
+            if (plan.report->notes[0] != '\0') {
+                out.isolation.unavailable.emplace_back(plan.report->notes);
+            }
+        } catch (const std::exception& e) {
+            out.error = std::string("sandbox runner: ") + e.what();
+        }
     }
     // Candidate output may hold any bytes: invalid UTF-8 is replaced, never a reason to fail.
     const auto text = out.to_json().dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -1,12 +1,16 @@
 // The supervisor (`grader __sandbox SPEC.json`) and the grader's side of it (run_sandboxed).
 
+#include "cgroup.hpp"
 #include "common/text_file.hpp"
 #include "parts.hpp"
 
+#include <array>
+#include <atomic>
 #include <boost/process/v2/stdio.hpp>
 #include <csignal>
 #include <cstdio>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,7 +23,23 @@ using nlohmann::json;
 
 namespace {
 
-// True when `child` exited within `limit_ms` (it is not reaped here).
+volatile std::sig_atomic_t stop_signal = 0;
+
+void on_stop(int sig) { stop_signal = sig; }
+
+// SIGTERM (the grader went away: our parent-death signal, or kill) and SIGINT/SIGHUP (a
+// terminal) end the run early but still clean up: the handler only interrupts the wait.
+void catch_stop_signals() {
+    struct sigaction sa {};
+    sa.sa_handler = on_stop;
+    sigemptyset(&sa.sa_mask);
+    for (const int sig : {SIGTERM, SIGINT, SIGHUP}) {
+        ::sigaction(sig, &sa, nullptr);
+    }
+}
+
+// True when `child` exited within `limit_ms` (it is not reaped here); false on timeout or a
+// stop signal.
 bool wait_for_exit(pid_t child, int limit_ms) {
     const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, child, 0));
     if (pidfd >= 0) {
@@ -28,7 +48,7 @@ bool wait_for_exit(pid_t child, int limit_ms) {
         ::close(pidfd);
         return exited;
     }
-    for (int waited = 0; waited < limit_ms; waited += 10) {
+    for (int waited = 0; waited < limit_ms && stop_signal == 0; waited += 10) {
         siginfo_t info{};
         const int flags = WEXITED | WNOHANG | WNOWAIT;
         if (::waitid(P_PID, static_cast<id_t>(child), &info, flags) == 0 && info.si_pid == child) {
@@ -39,9 +59,48 @@ bool wait_for_exit(pid_t child, int limit_ms) {
     return false;
 }
 
+void write_failure(const sandbox_spec& spec,
+                   const isolation_report& isolation,
+                   const std::string& error) {
+    sandbox_outcome out;
+    out.isolation = isolation;
+    out.error = error;
+    common::write_text(spec.run_dir / "outcome.json", out.to_json().dump());
+}
+
+// Forks the runner, waits for it within the command's deadline plus time to start and stop
+// the mock, and kills it past that or on a stop signal (PID 1 gone: the kernel kills the
+// whole namespace). Returns what went wrong, or "".
+std::string supervise(const sandbox_spec& spec,
+                      const sandbox::namespaces_entered& ns,
+                      const sandbox::run_cgroup& cg,
+                      const std::string& cg_error) {
+    const pid_t runner = ::fork();
+    if (runner < 0) {
+        return "cannot fork the sandbox runner";
+    }
+    if (runner == 0) {
+        for (const int sig : {SIGTERM, SIGINT, SIGHUP}) {
+            ::signal(sig, SIG_DFL); // the runner just dies: the supervisor cleans up
+        }
+        ::_exit(sandbox::runner_main(spec, ns, cg, cg_error));
+    }
+    const bool exited = wait_for_exit(runner, static_cast<int>(spec.deadline_s * 1000) + 30000);
+    if (!exited) {
+        ::kill(runner, SIGKILL);
+    }
+    ::waitpid(runner, nullptr, 0);
+    if (stop_signal != 0) {
+        return "interrupted by " + signal_name(stop_signal);
+    }
+    return exited ? "the sandbox runner ended without an outcome"
+                  : "the sandbox runner hung and was killed";
+}
+
 } // namespace
 
 int sandbox_main(const std::filesystem::path& spec_file) {
+    catch_stop_signals();
     sandbox_spec spec;
     try {
         spec = sandbox_spec::from_json(json::parse(common::read_text(spec_file)));
@@ -49,40 +108,87 @@ int sandbox_main(const std::filesystem::path& spec_file) {
         std::fprintf(stderr, "grader __sandbox: bad spec %s: %s\n", spec_file.c_str(), e.what());
         return 2;
     }
-    std::string isolation;
-    std::string ns_error;
-    const auto ns = sandbox::enter_namespaces(isolation, ns_error);
-    if (ns == sandbox::ns_result::failed ||
-        (ns == sandbox::ns_result::none && !spec.allow_no_isolation)) {
-        sandbox_outcome out;
-        out.isolation = isolation;
-        out.error = ns_error;
-        common::write_text(spec.run_dir / "outcome.json", out.to_json().dump());
+    const auto ns = sandbox::enter_namespaces();
+    isolation_report report;
+    report.summary = ns.summary;
+    if (ns.failed || (!ns.isolated && spec.require_isolation)) {
+        write_failure(spec,
+                      report,
+                      spec.require_isolation && !ns.failed
+                          ? "isolation required but unavailable: " + ns.error
+                          : ns.error);
         return 0;
     }
-    const pid_t runner = ::fork();
-    if (runner < 0) {
-        return 3;
+    std::string cg_error;
+    auto cg = spec.cgroup_name.empty() || !ns.real_root
+                  ? sandbox::run_cgroup{}
+                  : sandbox::run_cgroup::create(
+                        spec.cgroup_name, spec.limits.memory_mb, spec.limits.pids, cg_error);
+    if (!ns.real_root) {
+        cg_error = "the grader is not root";
     }
-    if (runner == 0) {
-        ::_exit(sandbox::runner_main(spec, isolation, ns == sandbox::ns_result::isolated));
-    }
-    // The runner needs the command's deadline plus time to start and stop the mock.
-    const bool exited = wait_for_exit(runner, static_cast<int>(spec.deadline_s * 1000) + 30000);
-    if (!exited) {
-        ::kill(runner, SIGKILL); // PID 1 gone: the kernel kills the whole namespace
-    }
-    int status = 0;
-    ::waitpid(runner, &status, 0);
-    if (!std::filesystem::exists(spec.run_dir / "outcome.json")) {
-        sandbox_outcome out;
-        out.isolation = isolation;
-        out.error = exited ? "the sandbox runner ended without an outcome"
-                           : "the sandbox runner hung and was killed";
-        common::write_text(spec.run_dir / "outcome.json", out.to_json().dump());
+    std::filesystem::remove(spec.run_dir / "outcome.json");
+    const auto trouble = supervise(spec, ns, cg, cg_error);
+    cg.destroy();
+    if (!std::filesystem::exists(spec.run_dir / "outcome.json") || stop_signal != 0) {
+        write_failure(spec, report, trouble);
     }
     return 0;
 }
+
+namespace {
+
+// The grader's side: supervisors to tell when a stop signal arrives (async-signal-safe).
+constexpr std::size_t max_supervisors = 64;
+std::array<std::atomic<pid_t>, max_supervisors> running_supervisors{};
+std::atomic<bool> grader_stop{false};
+
+void on_grader_stop(int) {
+    grader_stop.store(true);
+    for (auto& pid : running_supervisors) {
+        if (const pid_t p = pid.load(); p > 0) {
+            ::kill(p, SIGTERM);
+        }
+    }
+}
+
+/// Registers a running supervisor for the stop handler, for its lifetime.
+class registered_supervisor {
+  public:
+    explicit registered_supervisor(pid_t pid) {
+        for (auto& s : running_supervisors) {
+            pid_t empty = 0;
+            if (s.compare_exchange_strong(empty, pid)) {
+                slot_ = &s;
+                break;
+            }
+        }
+        if (grader_stop.load()) {
+            ::kill(pid, SIGTERM); // the signal came before we were listed
+        }
+    }
+    ~registered_supervisor() {
+        if (slot_ != nullptr) {
+            slot_->store(0);
+        }
+    }
+    registered_supervisor(const registered_supervisor&) = delete;
+    registered_supervisor& operator=(const registered_supervisor&) = delete;
+
+  private:
+    std::atomic<pid_t>* slot_ = nullptr;
+};
+
+/// The supervisor gets SIGTERM when the grader goes away (even by SIGKILL), and cleans up.
+struct with_the_grader {
+    template <typename Launcher>
+    bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+        return {};
+    }
+};
+
+} // namespace
 
 common::result<sandbox_outcome> run_sandboxed(const sandbox_spec& spec,
                                               const std::filesystem::path& supervisor_exe) {
@@ -98,12 +204,16 @@ common::result<sandbox_outcome> run_sandboxed(const sandbox_spec& spec,
     bp::process supervisor(ctx,
                            supervisor_exe.string(),
                            {"__sandbox", spec_file.string()},
-                           bp::process_stdio{nullptr, log, log});
+                           bp::process_stdio{nullptr, log, log},
+                           with_the_grader{});
     if (log != nullptr) {
         std::fclose(log);
     }
     bp::error_code ec;
-    supervisor.wait(ec);
+    {
+        const registered_supervisor listed(supervisor.id());
+        supervisor.wait(ec);
+    }
     const auto outcome_file = spec.run_dir / "outcome.json";
     if (!std::filesystem::exists(outcome_file)) {
         return common::error{common::errc::internal,
@@ -117,5 +227,19 @@ common::result<sandbox_outcome> run_sandboxed(const sandbox_spec& spec,
                              std::string("unreadable sandbox outcome: ") + e.what()};
     }
 }
+
+void install_stop_handlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_grader_stop;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (const int sig : {SIGTERM, SIGINT, SIGHUP}) {
+        ::sigaction(sig, &sa, nullptr);
+    }
+}
+
+bool stop_requested() { return grader_stop.load(); }
+
+void sweep_stale_sandboxes() { sandbox::run_cgroup::sweep_stale(); }
 
 } // namespace grader

@@ -29,6 +29,8 @@ struct build_context {
     std::filesystem::path runtime_package_dir; ///< takehome_runtime's CMake package (C++)
     int timeout_s = 600;
     sandbox_limits limits;
+    sandbox_identity identity;      ///< who the build runs as (the grading's uid)
+    bool require_isolation = false; ///< refuse a weaker sandbox
 };
 
 struct build_outcome {
@@ -40,7 +42,10 @@ struct build_outcome {
     std::filesystem::path source_dir;     ///< the working copy (findings are relative to it)
     double seconds = 0;
     std::string cache; ///< "warm", "cold (cache built now)", "none"
-    std::string isolation;
+    isolation_report isolation;
+    /// What a run of the program must see besides its working copy (a Rust build's target
+    /// directory, read-only).
+    std::vector<view_path> run_view;
     bool timed_out = false; ///< the build was killed at its deadline
     std::string summary;    ///< one line for the report
     std::string log;        ///< compiler output, capped

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace grader {
@@ -18,6 +19,18 @@ namespace grader {
 /// Bumped whenever a field changes meaning, appears or goes (grader/README.md, "Result model").
 inline constexpr int result_schema_version = 2;
 inline constexpr const char* grader_version = "0.1.0";
+
+/// A limit of the sandbox that ended or constrained a run, as the kernel reported it.
+enum class limit_hit {
+    none,
+    deadline,  ///< still running at the scenario's deadline: killed
+    memory,    ///< the memory cgroup's OOM killer ended it
+    processes, ///< forks were refused by the process-count limit (pids cgroup)
+    cpu,       ///< CPU time limit (SIGXCPU, then SIGKILL)
+    output,    ///< wrote far past the output cap: killed
+};
+std::string to_string(limit_hit l);
+limit_hit limit_hit_from_string(std::string_view name);
 
 /// What the candidate's program did in one run. Exit code and signal are kept apart.
 struct run_outcome {
@@ -31,7 +44,21 @@ struct run_outcome {
     std::string stderr_text;
     std::uint64_t stdout_dropped = 0; ///< bytes past the capture cap (0: complete)
     std::uint64_t stderr_dropped = 0;
-    double mock_start_s = 0; ///< time to start the mock and read its address
+    double mock_start_s = 0;           ///< time to start the mock and read its address
+    limit_hit limit = limit_hit::none; ///< the limit that ended it, the most specific one
+    std::uint64_t oom_kills = 0;       ///< processes the memory cgroup killed
+    std::uint64_t forks_refused = 0;   ///< forks the process-count limit refused
+    std::uint64_t memory_peak_kb = 0;  ///< the cgroup's peak memory use (0: unknown)
+};
+
+/// The isolation a run had: every measure in force, and every one that was not (a weaker
+/// fallback is never silent).
+struct isolation_report {
+    std::vector<std::string> in_force;    ///< "uid 61000, no capabilities, no_new_privs", ...
+    std::vector<std::string> unavailable; ///< "cgroups: /sys/fs/cgroup is read-only", ...
+    /// One line: the namespaces first ("netns+pidns+mntns (root)" or "none (host loopback)"),
+    /// then the other measures.
+    std::string summary;
 };
 
 /// "SIGSEGV" (or "signal 70" for a number without a name).
@@ -64,7 +91,13 @@ struct fanout_evidence {
     double ideal_full_ms = 0;      ///< all details at once: the slowest detail
     double ideal_at_peak_ms = 0;   ///< a pool of `peak_in_flight` kept busy
     double efficiency = 0;         ///< ideal_at_peak / window (1: slots never idle)
-    std::string classification;    ///< none | sequential | bounded(k) | full
+    /// Slots freed while requests were still to be sent: how many, and the median time from a
+    /// detail finishing to the next one starting. A pool that keeps its slots busy refills at
+    /// once; a slow client that sends everything as fast as it can has nothing to refill; a
+    /// client that waits (a batch's slowest, a blocked worker) refills late.
+    std::size_t refills = 0;
+    double refill_median_ms = 0;
+    std::string classification;             ///< none | sequential | bounded(k) | full
     std::vector<request_interval> requests; ///< every journaled request, for timelines
 };
 
@@ -145,7 +178,8 @@ struct grade_result {
     std::string rubric_version;
     std::string rubric_file;
     std::string rubric_hash;
-    std::string isolation;
+    std::string isolation;             ///< the summary line of isolation_detail
+    isolation_report isolation_detail; ///< of the first run (build or scenario)
     build_result build;
     std::vector<scenario_result> scenarios;
     std::vector<check_result> checks;
