@@ -1,0 +1,77 @@
+// Waiting for child processes (std::process::Command::output, subprocess.run, system()), and
+// the event-loop bookkeeping: epoll_wait marks a loop runtime's thread (context.hpp), close of
+// its epoll descriptor unmarks it, and close never closes the probe's log.
+
+#include "hooks.hpp"
+
+#include <cstdlib>
+#include <sys/epoll.h>
+#include <sys/wait.h>
+
+using namespace tg::probe;
+
+TG_HOOK pid_t waitpid(pid_t pid, int* status, int options) {
+    auto real = TG_REAL(waitpid);
+    hook_scope scope;
+    if (!scope.active() || (options & WNOHANG) != 0 || !may_be_async()) {
+        return real(pid, status, options);
+    }
+    return timed_report(
+        "waitpid", [&] { return real(pid, status, options); },
+        [&](call_info& info) { info.text("pid=").number(pid); });
+}
+
+TG_HOOK pid_t wait(int* status) {
+    auto real = TG_REAL(wait);
+    hook_scope scope;
+    if (!scope.active() || !may_be_async()) {
+        return real(status);
+    }
+    return timed_report(
+        "wait", [&] { return real(status); }, [&](call_info& info) { info.text("any child"); });
+}
+
+TG_HOOK int system(const char* command) {
+    auto real = TG_REAL(system);
+    hook_scope scope;
+    if (!scope.active() || !may_be_async()) {
+        return real(command);
+    }
+    return timed_report(
+        "system", [&] { return real(command); },
+        [&](call_info& info) { info.text("command=").text(command != nullptr ? command : ""); });
+}
+
+TG_HOOK int epoll_wait(int epfd, epoll_event* events, int max, int timeout) {
+    {
+        hook_scope scope;
+        if (scope.active()) {
+            note_epoll_wait(epfd);
+        }
+    }
+    return TG_REAL(epoll_wait)(epfd, events, max, timeout);
+}
+
+TG_HOOK int epoll_pwait(int epfd, epoll_event* events, int max, int timeout,
+                        const sigset_t* mask) {
+    {
+        hook_scope scope;
+        if (scope.active()) {
+            note_epoll_wait(epfd);
+        }
+    }
+    return TG_REAL(epoll_pwait)(epfd, events, max, timeout, mask);
+}
+
+TG_HOOK int close(int fd) {
+    if (is_log_fd(fd)) {
+        return 0; // the log stays open (close-on-exec); the program never knew of it
+    }
+    {
+        hook_scope scope;
+        if (scope.active()) {
+            note_close(fd);
+        }
+    }
+    return TG_REAL(close)(fd);
+}
