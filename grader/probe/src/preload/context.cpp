@@ -130,17 +130,19 @@ call_context classify(const native_stack* stack) noexcept {
         const code_range* r = find_range(tables.ranges, tables.range_count, stack->pcs[i] - 1);
         if (r != nullptr) {
             const auto& rule = rules::frame_rules[r->rule];
-            return {kind_of(rule.what), rules::runtime_index(rule.runtime), rule.context, i};
+            return {kind_of(rule.what), rules::runtime_index(rule.runtime), rule.context, i,
+                    "frame"};
         }
     }
     if (const int t = thread_rule_index(); t >= 0) {
         const auto& rule = rules::thread_rules[t];
-        return {kind_of(rule.what), rules::runtime_index(rule.runtime), rule.context, -1};
+        return {kind_of(rule.what), rules::runtime_index(rule.runtime), rule.context, -1,
+                "thread"};
     }
     if (loop_epoll_fd >= 0 && tables.loop_rule >= 0) {
         const auto& rule = rules::loop_rules[tables.loop_rule];
-        c = {context_kind::async_poll, rules::runtime_index(rule.runtime), rule.context, -1};
-        c.script = rule.stack;
+        c = {context_kind::async_poll, rules::runtime_index(rule.runtime), rule.context, -1,
+             "loop", rule.stack};
     }
     return c;
 }

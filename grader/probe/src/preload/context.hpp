@@ -18,6 +18,7 @@ struct call_context {
     int runtime = -1;               ///< index in rules::runtimes
     const char* context = nullptr;  ///< the rule's context name
     int rule_frame = -1;            ///< index in the native stack of the deciding frame
+    const char* by = "";            ///< which kind of rule decided: frame, thread, loop, path
     rules::script_stack script = rules::script_stack::none;
 };
 

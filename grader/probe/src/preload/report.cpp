@@ -112,6 +112,7 @@ void write_call(const call_record& r) noexcept {
     line.add_string("runtime", rules::runtimes[r.context.runtime]);
     line.add_string("context", r.context.context);
     line.add_int("rule_frame", r.context.rule_frame);
+    line.add_string("by", r.context.by);
     line.add_hex("site", r.key);
     line.add_int("n", r.n);
     if (r.script[0] != '\0') {
@@ -142,6 +143,7 @@ void report_blocking_call(const call_info& info, std::int64_t duration_ns) noexc
         c.kind = context_kind::excused;
         c.context = rule->context;
         c.rule_frame = -1;
+        c.by = "path";
     }
     const bool async = c.kind == context_kind::async_poll;
     (async ? report.async_calls : report.excused_calls).fetch_add(1, std::memory_order_relaxed);
