@@ -3,7 +3,7 @@
 // python.def) plus the system files every runtime reads (files.def), all listed in all.def and
 // expanded here into constexpr tables. Shared by the probe (frame, thread, loop and path rules,
 // at run time inside the candidate's process: plain C types, no library) and by the grader's
-// analysis (inline rules, on addr2line's inlined frames).
+// analysis (inline rules on addr2line's inlined frames, script rules on script stacks).
 //
 // Reading the rules: a blocking call is in async context when the innermost frame matching a
 // frame rule (or, after symbolisation, an inline rule) says async_poll, and excused when it
@@ -57,6 +57,16 @@ struct loop_rule {
     script_stack stack;
 };
 
+/// A script frame (Python, JavaScript) of the runtime's own machinery, applied by the analysis:
+/// walking a call's script stack innermost first, the first frame that is the candidate's or
+/// that a script rule names decides (the candidate's: the loop rule's verdict stands).
+struct script_rule {
+    const char* runtime;
+    verdict what;
+    const char* context;
+    const char* file_prefix; ///< the frame's file starts with this
+};
+
 /// Files whose blocking use is excused (absolute path prefix).
 struct path_rule {
     const char* context;
@@ -69,6 +79,7 @@ struct path_rule {
 #define TG_INLINE_RULE(...)
 #define TG_THREAD_RULE(...)
 #define TG_LOOP_RULE(...)
+#define TG_SCRIPT_RULE(...)
 #define TG_PATH_RULE(...)
 
 #undef TG_FRAME_RULE
@@ -104,6 +115,14 @@ inline constexpr loop_rule loop_rules[] = {
 #undef TG_LOOP_RULE
 #define TG_LOOP_RULE(...)
 
+#undef TG_SCRIPT_RULE
+#define TG_SCRIPT_RULE(rt, what, context, prefix) script_rule{#rt, verdict::what, context, prefix},
+inline constexpr script_rule script_rules[] = {
+#include "all.def"
+};
+#undef TG_SCRIPT_RULE
+#define TG_SCRIPT_RULE(...)
+
 #undef TG_PATH_RULE
 #define TG_PATH_RULE(context, prefix) path_rule{context, prefix},
 inline constexpr path_rule path_rules[] = {
@@ -114,6 +133,7 @@ inline constexpr path_rule path_rules[] = {
 #undef TG_INLINE_RULE
 #undef TG_THREAD_RULE
 #undef TG_LOOP_RULE
+#undef TG_SCRIPT_RULE
 #undef TG_PATH_RULE
 // clang-format on
 
@@ -150,7 +170,8 @@ constexpr bool all_name_known_runtimes(const Rules& table) {
     return true;
 }
 static_assert(all_name_known_runtimes(frame_rules) && all_name_known_runtimes(inline_rules) &&
-                  all_name_known_runtimes(thread_rules) && all_name_known_runtimes(loop_rules),
+                  all_name_known_runtimes(thread_rules) && all_name_known_runtimes(loop_rules) &&
+                  all_name_known_runtimes(script_rules),
               "a .def rule names a runtime missing from runtimes[]");
 
 } // namespace tg::probe::rules

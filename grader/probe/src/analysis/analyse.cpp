@@ -40,10 +40,37 @@ const rules::inline_rule* matching_inline_rule(const symbol_frame& f) {
     return nullptr;
 }
 
+void apply(logged_call& c, rules::verdict what, const char* runtime, const char* context) {
+    c.verdict = what == rules::verdict::excused ? "excused" : "async";
+    c.runtime = runtime;
+    c.context = context;
+}
+
+// On a script stack, the innermost frame that is the candidate's or a script rule's decides.
+void settle_script_verdict(logged_call& c, const std::vector<call_frame>& frames,
+                           const analysis_options& options) {
+    for (const auto& f : frames) {
+        if (detail::candidate_file(f.where.file, options.source_roots)) {
+            return;
+        }
+        for (const auto& rule : rules::script_rules) {
+            if (c.runtime == rule.runtime && f.where.file.rfind(rule.file_prefix, 0) == 0) {
+                apply(c, rule.what, rule.runtime, rule.context);
+                return;
+            }
+        }
+    }
+}
+
 // The probe decided with physical frames only; the line tables also show inlined ones. The
 // innermost inline rule at or inside the deciding frame wins. Path-rule excuses stand.
-void settle_verdict(logged_call& c, const std::vector<call_frame>& frames) {
+void settle_verdict(logged_call& c, const std::vector<call_frame>& frames,
+                    const analysis_options& options) {
     if (c.decided_by == "path") {
+        return;
+    }
+    if (!c.script.empty()) {
+        settle_script_verdict(c, frames, options);
         return;
     }
     for (const auto& f : frames) {
@@ -51,9 +78,7 @@ void settle_verdict(logged_call& c, const std::vector<call_frame>& frames) {
             continue;
         }
         if (const auto* rule = matching_inline_rule(f.where)) {
-            c.verdict = rule->what == rules::verdict::excused ? "excused" : "async";
-            c.runtime = rule->runtime;
-            c.context = rule->context;
+            apply(c, rule->what, rule->runtime, rule->context);
             return;
         }
     }
@@ -108,7 +133,7 @@ void merge_calls(probe_report& report, probe_log& log,
     std::set<std::pair<std::string, std::string>> counted; // a site's lines share its count
     for (std::size_t i = 0; i < log.calls.size(); ++i) {
         logged_call& c = log.calls[i];
-        settle_verdict(c, frames[i]);
+        settle_verdict(c, frames[i], options);
         const auto site = std::make_pair(c.process, c.site);
         const std::uint64_t count =
             counted.insert(site).second ? std::max<std::uint64_t>(1, log.site_counts[site]) : 0;

@@ -1,4 +1,4 @@
-// A blocking sleep in the body of a current-thread runtime's block_on.
+// Blocking sleeps on a current-thread runtime: in block_on's own future and in a task it runs.
 use std::time::Duration;
 
 fn main() {
@@ -7,8 +7,13 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
+        let task = tokio::spawn(async {
+            std::thread::sleep(Duration::from_millis(10)); // probe: blocks
+            1
+        });
         tokio::time::sleep(Duration::from_millis(5)).await;
         std::thread::sleep(Duration::from_millis(20)); // probe: blocks
+        task.await.expect("join")
     });
     println!("done");
 }

@@ -1,14 +1,14 @@
 // Everything here is allowed: async sleeps and files, blocking work handed to the blocking
 // pool or announced with block_in_place, and blocking reads before the runtime starts.
+//   well_behaved DATA_FILE
 use std::time::Duration;
 
-fn load_settings() -> usize {
-    let exe = std::env::current_exe().expect("exe path");
+fn load_settings(path: &str) -> usize {
     std::thread::sleep(Duration::from_millis(2));
-    std::fs::read(exe).map(|b| b.len()).unwrap_or(0)
+    std::fs::read(path).map(|b| b.len()).unwrap_or(0)
 }
 
-async fn polite(path: std::path::PathBuf) -> usize {
+async fn polite(path: String) -> usize {
     tokio::time::sleep(Duration::from_millis(10)).await;
     let bytes = tokio::fs::read(&path).await.map(|b| b.len()).unwrap_or(0);
     let slept = tokio::task::spawn_blocking(|| {
@@ -25,16 +25,16 @@ async fn polite(path: std::path::PathBuf) -> usize {
 }
 
 fn main() {
-    let before = load_settings();
+    let path = std::env::args().nth(1).expect("usage: well_behaved DATA_FILE");
+    let before = load_settings(&path);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("runtime");
-    let exe = std::env::current_exe().expect("exe path");
     let total = runtime.block_on(async move {
-        let task = tokio::spawn(polite(exe.clone()));
-        polite(exe).await + task.await.expect("join")
+        let task = tokio::spawn(polite(path.clone()));
+        polite(path).await + task.await.expect("join")
     });
     println!("{} {}", before > 0, total > 0);
 }
