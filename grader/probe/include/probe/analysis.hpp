@@ -21,6 +21,8 @@ struct code_location {
     std::string file; ///< relative to the submission's source root ("src/main.rs")
     int line = 0;
     std::string function;
+
+    friend bool operator==(const code_location&, const code_location&) = default;
 };
 
 /// One blocking call site in async context (deduplicated: several logged calls at one place

@@ -15,6 +15,8 @@ struct symbol_frame {
     std::string function; ///< demangled; "??" when unknown
     std::string file;     ///< as the line tables name it; "" when unknown
     int line = 0;         ///< 0 when unknown
+
+    friend bool operator==(const symbol_frame&, const symbol_frame&) = default;
 };
 
 /// Maps addresses in a module to frames.
