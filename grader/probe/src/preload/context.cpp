@@ -158,6 +158,22 @@ void note_epoll_wait(int epfd) noexcept {
     loop_epoll_fd = epfd;
 }
 
+void reset_context_after_fork() noexcept {
+    tables.announced.store(0);
+    if (tables.state.load() == 1) {
+        tables.range_count = 0;
+        tables.state.store(0);
+        return;
+    }
+    for (int i = 0; i < tables.range_count; ++i) {
+        announce(rules::runtime_index(rules::frame_rules[tables.ranges[i].rule].runtime),
+                 "symbols");
+    }
+    if (loop_epoll_fd >= 0 && tables.loop_rule >= 0) { // forked from a loop thread
+        announce(rules::runtime_index(rules::loop_rules[tables.loop_rule].runtime), "event loop");
+    }
+}
+
 void note_close(int fd) noexcept {
     if (fd >= 0 && fd == loop_epoll_fd) {
         loop_epoll_fd = -1;

@@ -41,4 +41,8 @@ void note_epoll_wait(int epfd) noexcept;
 /// The thread closes `fd`: if it is the epoll descriptor of its loop, it no longer is one.
 void note_close(int fd) noexcept;
 
+/// In a fork's child, after its hello line: tables a thread of the parent was still building
+/// are built again (that thread does not exist in the child); runtimes are named again.
+void reset_context_after_fork() noexcept;
+
 } // namespace tg::probe

@@ -30,6 +30,7 @@ void after_fork_in_child() noexcept {
     reset_modules_after_fork();
     reset_report_after_fork();
     write_hello(program_argv0);
+    reset_context_after_fork();
 }
 
 // glibc passes init functions the program's arguments.
