@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -45,6 +46,28 @@ TEST_CASE("the probe writes a hello line for every process it is loaded into", "
     CHECK(report.processes == pids.size());
 }
 
+TEST_CASE("a fork's child says hello as a process of its own", "[probe][load]") {
+    temp_dir dir;
+    const std::string script = "import os\n"
+                               "pid = os.fork()\n"
+                               "if pid == 0:\n"
+                               "    os._exit(0)\n"
+                               "os.waitpid(pid, 0)\n"
+                               "print(pid)\n";
+    const auto run = run_probed(dir.path(), "/usr/bin/python3", {"-c", script});
+    REQUIRE(run.result.exit_code == 0);
+    const int child = std::stoi(run.result.out);
+    std::map<int, std::string> image_of;
+    for (const auto& line : log_lines(run.log)) {
+        if (line.at("ev") == "hello") {
+            image_of[line.at("pid").get<int>()] = line.at("img").get<std::string>();
+        }
+    }
+    REQUIRE(image_of.size() == 2);
+    REQUIRE(image_of.count(child) == 1);
+    CHECK(image_of.begin()->second != image_of.rbegin()->second);
+}
+
 TEST_CASE("without TG_PROBE_LOG the preloaded probe does nothing", "[probe][load]") {
     temp_dir dir;
     const auto r = test_support::run(
@@ -82,8 +105,8 @@ TEST_CASE("the probe never writes into a file the program put on the log's descr
     temp_dir dir;
     const fs::path victim = dir.path() / "victim.txt";
     write_file(victim, "untouched\n");
-    // Closes every descriptor, puts its own file where the log was (1000), then blocks on the
-    // event loop, which the probe would log.
+    // Closes every descriptor, puts its own file where the log was (1000), blocks on the
+    // event loop (which the probe would log), then closes its file: closed it must be.
     const std::string script = "import asyncio, os, sys, time\n"
                                "os.closerange(3, 4096)\n"
                                "fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)\n"
@@ -91,12 +114,18 @@ TEST_CASE("the probe never writes into a file the program put on the log's descr
                                "async def main():\n"
                                "    await asyncio.sleep(0.001)\n"
                                "    time.sleep(0.01)\n"
-                               "asyncio.run(main())\n";
+                               "asyncio.run(main())\n"
+                               "os.close(1000)\n"
+                               "try:\n"
+                               "    os.fstat(1000)\n"
+                               "except OSError:\n"
+                               "    print('closed')\n";
     write_file(dir.path() / "closer.py", script);
     const auto run = run_probed(dir.path(), "/usr/bin/python3",
                                 {(dir.path() / "closer.py").string(), victim.string()});
     INFO(run.result.err);
     REQUIRE(run.result.exit_code == 0);
+    CHECK(run.result.out == "closed\n");
     std::ifstream in(victim);
     std::stringstream text;
     text << in.rdbuf();

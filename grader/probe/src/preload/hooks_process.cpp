@@ -64,8 +64,8 @@ TG_HOOK int epoll_pwait(int epfd, epoll_event* events, int max, int timeout,
 }
 
 TG_HOOK int close(int fd) {
-    if (is_log_fd(fd)) {
-        return 0; // the log stays open (close-on-exec); the program never knew of it
+    if (keep_log_open(fd)) {
+        return 0; // the program never knew of it; it closes on exec
     }
     {
         hook_scope scope;

@@ -94,6 +94,17 @@ bool is_log_fd(int fd) noexcept {
     return fd >= 0 && fd == log_state.fd.load(std::memory_order_relaxed);
 }
 
+bool keep_log_open(int fd) noexcept {
+    if (!is_log_fd(fd)) {
+        return false;
+    }
+    if (still_the_log(fd)) {
+        return true;
+    }
+    log_state.fd.store(-1);
+    return false;
+}
+
 int process_id() noexcept { return log_state.pid.load(std::memory_order_relaxed); }
 
 std::uint64_t image_id() noexcept { return log_state.image.load(std::memory_order_relaxed); }

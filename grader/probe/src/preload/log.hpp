@@ -30,8 +30,13 @@ bool take_call_line() noexcept;
 /// Lines dropped by the caps so far.
 std::uint64_t dropped_lines() noexcept;
 
-/// True for the log's own descriptor: the close hook keeps it open (it is close-on-exec).
+/// True for the log's own descriptor (stdio and the log are not the program's I/O).
 bool is_log_fd(int fd) noexcept;
+
+/// For the close hook: true when `fd` is the log, still open on the log file, and must stay
+/// open (it is close-on-exec). A program that put its own file on that number closes it; the
+/// probe stops logging.
+bool keep_log_open(int fd) noexcept;
 
 int process_id() noexcept;
 std::uint64_t image_id() noexcept;
