@@ -21,7 +21,8 @@ class fake_symboliser final : public symboliser {
     mutable std::vector<std::string> modules_asked;
 
     std::vector<std::vector<symbol_frame>>
-    symbolise(const std::string& module, const std::vector<std::uint64_t>& addresses) const override {
+    symbolise(const std::string& module,
+              const std::vector<std::uint64_t>& addresses) const override {
         modules_asked.push_back(module);
         std::vector<std::vector<symbol_frame>> out;
         for (const auto a : addresses) {
@@ -32,8 +33,9 @@ class fake_symboliser final : public symboliser {
     }
 };
 
-const std::string hello = R"({"ev":"hello","pid":42,"img":"a1","v":1,"ppid":1,"exe":"/sandbox/app"})"
-                          "\n";
+const std::string hello =
+    R"({"ev":"hello","pid":42,"img":"a1","v":1,"ppid":1,"exe":"/sandbox/app"})"
+    "\n";
 const std::string module0 = R"({"ev":"module","pid":42,"img":"a1","id":0,"path":"/sandbox/app"})"
                             "\n";
 
@@ -75,7 +77,8 @@ TEST_CASE("a native call is placed at the candidate's innermost frame, relative 
           "root",
           "[probe][analysis]") {
     const auto symbols = tokio_frames();
-    const auto report = analyse_probe_log(hello + module0 + call_line(), symbols, options_for_build());
+    const auto report =
+        analyse_probe_log(hello + module0 + call_line(), symbols, options_for_build());
     CHECK(report.loaded);
     CHECK(report.processes == 1);
     CHECK(symbols.modules_asked == std::vector<std::string>{"/host/app"});
@@ -99,13 +102,13 @@ TEST_CASE("an inlined block_in_place inside the deciding frame excuses the call,
     symbols.table[0x2000].insert(
         symbols.table[0x2000].begin(),
         {"block_in_place", "/usr/share/cargo/registry/tokio-1.24.2/src/task/blocking.rs", 80});
-    const auto inside = analyse_probe_log(hello + module0 + call_line("s1", 2), symbols,
-                                          options_for_build());
+    const auto inside =
+        analyse_probe_log(hello + module0 + call_line("s1", 2), symbols, options_for_build());
     CHECK(inside.calls.empty());
     CHECK(inside.excused == 1);
     // The probe's rule matched frame 0: frame 1's inlined block_in_place is outside it.
-    const auto outside = analyse_probe_log(hello + module0 + call_line("s1", 0), symbols,
-                                           options_for_build());
+    const auto outside =
+        analyse_probe_log(hello + module0 + call_line("s1", 0), symbols, options_for_build());
     CHECK(outside.calls.size() == 1);
     CHECK(outside.excused == 0);
 }
@@ -114,9 +117,10 @@ TEST_CASE("calls at one place from several sites merge with their counts", "[pro
     const auto symbols = tokio_frames();
     const std::string repeat = R"({"ev":"repeat","pid":42,"img":"a1","site":"s1","n":16})"
                                "\n";
-    const auto report = analyse_probe_log(
-        hello + module0 + call_line("s1") + call_line("s1") + repeat + call_line("s2"), symbols,
-        options_for_build());
+    const auto report = analyse_probe_log(hello + module0 + call_line("s1") + call_line("s1") +
+                                              repeat + call_line("s2"),
+                                          symbols,
+                                          options_for_build());
     REQUIRE(report.calls.size() == 1);
     CHECK(report.calls[0].count == 17);
     CHECK(report.async_calls == 17);
@@ -146,8 +150,10 @@ TEST_CASE("on a script stack the candidate's frame or the interpreter's import m
     o.source_roots = {"/app"};
     const auto report = analyse_probe_log(
         line("a", R"(main.py\t9\tfetch\n/usr/lib/python3.11/asyncio/events.py\t80\t_run)") +
-            line("b", R"(<frozen importlib._bootstrap_external>\t147\t_path_stat\n/app/main.py\t3\tm)"),
-        symbols, o);
+            line("b",
+                 R"(<frozen importlib._bootstrap_external>\t147\t_path_stat\n/app/main.py\t3\tm)"),
+        symbols,
+        o);
     REQUIRE(report.calls.size() == 1);
     CHECK(report.calls[0].where->file == "main.py");
     CHECK(report.calls[0].where->line == 9);
@@ -157,17 +163,18 @@ TEST_CASE("on a script stack the candidate's frame or the interpreter's import m
 }
 
 TEST_CASE("garbage lines are counted unreadable and never throw", "[probe][analysis]") {
-    const std::string log = "not json at all\n"
-                            "[1, 2, 3]\n"
-                            R"({"ev":"hello","pid":{"nested":1},"img":"a"})"
-                            "\n"
-                            R"({"ev":"call","pid":1,"img":"a","call":"read","site":"x","verdict":"async","runtime":"go"})"
-                            "\n"
-                            R"({"ev":"call","pid":1,"img":"a","call":"read","site":"x","verdict":"fine","runtime":"tokio"})"
-                            "\n"
-                            R"({"ev":"hello","pid":-5,"img":"a"})"
-                            "\n" +
-                            std::string(10000, '{') + "\n" + "{\"ev\":\"hello\"\n";
+    const std::string log =
+        "not json at all\n"
+        "[1, 2, 3]\n"
+        R"({"ev":"hello","pid":{"nested":1},"img":"a"})"
+        "\n"
+        R"({"ev":"call","pid":1,"img":"a","call":"read","site":"x","verdict":"async","runtime":"go"})"
+        "\n"
+        R"({"ev":"call","pid":1,"img":"a","call":"read","site":"x","verdict":"fine","runtime":"tokio"})"
+        "\n"
+        R"({"ev":"hello","pid":-5,"img":"a"})"
+        "\n" +
+        std::string(10000, '{') + "\n" + "{\"ev\":\"hello\"\n";
     probe_report report;
     REQUIRE_NOTHROW(report = analyse_probe_log(log, fake_symboliser{}));
     CHECK_FALSE(report.loaded);

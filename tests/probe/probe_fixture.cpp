@@ -19,8 +19,10 @@ temp_dir::~temp_dir() {
     fs::remove_all(path_, ec);
 }
 
-probed_run run_probed(const fs::path& dir, const std::string& exe,
-                      const std::vector<std::string>& args, const std::vector<std::string>& env) {
+probed_run run_probed(const fs::path& dir,
+                      const std::string& exe,
+                      const std::vector<std::string>& args,
+                      const std::vector<std::string>& env) {
     const fs::path log_path = dir / "probe.jsonl";
     std::vector<std::string> argv{"LD_PRELOAD=" + std::string(TG_PROBE_LIBRARY),
                                   "TG_PROBE_LOG=" + log_path.string()};
@@ -38,8 +40,8 @@ probed_run run_probed(const fs::path& dir, const std::string& exe,
 
 test_support::run_result run_preloaded_without_log(const std::string& exe,
                                                    const std::vector<std::string>& args) {
-    std::vector<std::string> argv{"-u", "TG_PROBE_LOG",
-                                  "LD_PRELOAD=" + std::string(TG_PROBE_LIBRARY), exe};
+    std::vector<std::string> argv{
+        "-u", "TG_PROBE_LOG", "LD_PRELOAD=" + std::string(TG_PROBE_LIBRARY), exe};
     argv.insert(argv.end(), args.begin(), args.end());
     return test_support::run("/usr/bin/env", argv);
 }

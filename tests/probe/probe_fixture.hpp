@@ -36,7 +36,8 @@ struct probed_run {
 
 /// Runs `exe args...` with LD_PRELOAD=libtg_probe.so and TG_PROBE_LOG in `dir`, plus `env`
 /// ("NAME=value") entries, through /usr/bin/env (which sets them for the program only).
-probed_run run_probed(const fs::path& dir, const std::string& exe,
+probed_run run_probed(const fs::path& dir,
+                      const std::string& exe,
                       const std::vector<std::string>& args,
                       const std::vector<std::string>& env = {});
 

@@ -70,26 +70,35 @@ TEST_CASE("a fork's child says hello as a process of its own", "[probe][load]") 
 
 TEST_CASE("without TG_PROBE_LOG the preloaded probe does nothing", "[probe][load]") {
     temp_dir dir;
-    const auto r = test_support::run(
-        "/usr/bin/env", {"-u", "TG_PROBE_LOG", "-C", dir.path().string(),
-                         "LD_PRELOAD=" + std::string(TG_PROBE_LIBRARY), "/bin/sh", "-c",
-                         "sleep 0.01; cat /proc/self/maps > maps.txt; rm maps.txt; echo ok"});
+    const auto r =
+        test_support::run("/usr/bin/env",
+                          {"-u",
+                           "TG_PROBE_LOG",
+                           "-C",
+                           dir.path().string(),
+                           "LD_PRELOAD=" + std::string(TG_PROBE_LIBRARY),
+                           "/bin/sh",
+                           "-c",
+                           "sleep 0.01; cat /proc/self/maps > maps.txt; rm maps.txt; echo ok"});
     CHECK(r.exit_code == 0);
     CHECK(r.out == "ok\n");
     CHECK(r.err.empty());
     CHECK(fs::is_empty(dir.path()));
     // Loaded all the same: the same command sees the library in its own maps.
-    const auto maps = test_support::run(
-        "/usr/bin/env", {"-u", "TG_PROBE_LOG", "LD_PRELOAD=" + std::string(TG_PROBE_LIBRARY),
-                         "/bin/cat", "/proc/self/maps"});
+    const auto maps = test_support::run("/usr/bin/env",
+                                        {"-u",
+                                         "TG_PROBE_LOG",
+                                         "LD_PRELOAD=" + std::string(TG_PROBE_LIBRARY),
+                                         "/bin/cat",
+                                         "/proc/self/maps"});
     CHECK(maps.out.find("libtg_probe.so") != std::string::npos);
 }
 
 TEST_CASE("a program with no async runtime logs only its hello and bye lines", "[probe][load]") {
     temp_dir dir;
     write_file(dir.path() / "jobs.txt", "1\n2\n3\n");
-    const auto run = run_probed(dir.path(), "/bin/sh",
-                                {"-c", "sleep 0.02; cat " + (dir.path() / "jobs.txt").string()});
+    const auto run = run_probed(
+        dir.path(), "/bin/sh", {"-c", "sleep 0.02; cat " + (dir.path() / "jobs.txt").string()});
     REQUIRE(run.result.exit_code == 0);
     for (const auto& line : log_lines(run.log)) {
         CHECK((line.at("ev") == "hello" || line.at("ev") == "bye"));
@@ -121,8 +130,8 @@ TEST_CASE("the probe never writes into a file the program put on the log's descr
                                "except OSError:\n"
                                "    print('closed')\n";
     write_file(dir.path() / "closer.py", script);
-    const auto run = run_probed(dir.path(), "/usr/bin/python3",
-                                {(dir.path() / "closer.py").string(), victim.string()});
+    const auto run = run_probed(
+        dir.path(), "/usr/bin/python3", {(dir.path() / "closer.py").string(), victim.string()});
     INFO(run.result.err);
     REQUIRE(run.result.exit_code == 0);
     CHECK(run.result.out == "closed\n");

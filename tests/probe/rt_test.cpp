@@ -19,13 +19,15 @@ TEST_CASE("rt: blocking in a spawned task or a coroutine is reported at its line
           "[probe][rt]") {
     temp_dir dir;
     write_file(dir.path() / "data.txt", std::string(4096, 'x'));
-    const auto run = run_probed(dir.path(), RT_MULTI_THREAD_EXE, {(dir.path() / "data.txt").string()});
+    const auto run =
+        run_probed(dir.path(), RT_MULTI_THREAD_EXE, {(dir.path() / "data.txt").string()});
     REQUIRE(run.result.exit_code == 0);
     const auto report = analyse(run.log, cpp_dir);
     INFO(describe(report));
     CHECK(report.loaded);
     CHECK(report.runtimes_seen == std::vector<std::string>{"rt"});
-    CHECK(reported_lines(report, "rt_multi_thread.cpp") == marked_lines(cpp_dir / "rt_multi_thread.cpp"));
+    CHECK(reported_lines(report, "rt_multi_thread.cpp") ==
+          marked_lines(cpp_dir / "rt_multi_thread.cpp"));
     for (const auto& call : report.calls) {
         CHECK(call.runtime == "rt");
         CHECK(call.context == "rt task poll");

@@ -16,12 +16,11 @@ const fs::path python_dir = programs_dir() / "python";
 constexpr const char* node_exe = "/usr/bin/node";
 constexpr const char* python_exe = "/usr/bin/python3";
 
-tg::probe::probe_report run_script(const char* interpreter, const fs::path& script,
-                                   const fs::path& dir) {
+tg::probe::probe_report
+run_script(const char* interpreter, const fs::path& script, const fs::path& dir) {
     REQUIRE(fs::exists(interpreter));
     write_file(dir / "data.txt", "{\"jobs\": [1, 2, 3]}\n");
-    const auto run =
-        run_probed(dir, interpreter, {script.string(), (dir / "data.txt").string()});
+    const auto run = run_probed(dir, interpreter, {script.string(), (dir / "data.txt").string()});
     INFO(run.result.err);
     REQUIRE(run.result.exit_code == 0);
     return analyse(run.log, script.parent_path());

@@ -54,13 +54,25 @@ const fs::path& rust_binaries() {
         const fs::path cargo = cargo_program();
         const auto r = test_support::run(
             "/usr/bin/env",
-            {"CARGO_TARGET_DIR=" + (root / "target").string(), "CARGO_PROFILE_RELEASE_STRIP=false",
-             "CARGO_PROFILE_RELEASE_LTO=false", "CARGO_PROFILE_RELEASE_DEBUG=line-tables-only",
-             "CARGO_INCREMENTAL=0", "CARGO_TERM_COLOR=never",
+            {"CARGO_TARGET_DIR=" + (root / "target").string(),
+             "CARGO_PROFILE_RELEASE_STRIP=false",
+             "CARGO_PROFILE_RELEASE_LTO=false",
+             "CARGO_PROFILE_RELEASE_DEBUG=line-tables-only",
+             "CARGO_INCREMENTAL=0",
+             "CARGO_TERM_COLOR=never",
              "PATH=" + cargo.parent_path().string() + ":/usr/local/bin:/usr/bin:/bin",
-             cargo.string(), "build", "--release", "--offline", "--quiet", "--jobs", "2",
-             "--config", "source.crates-io.replace-with=\"debian-packages\"", "--config",
-             "source.debian-packages.directory=\"/usr/share/cargo/registry\"", "--manifest-path",
+             cargo.string(),
+             "build",
+             "--release",
+             "--offline",
+             "--quiet",
+             "--jobs",
+             "2",
+             "--config",
+             "source.crates-io.replace-with=\"debian-packages\"",
+             "--config",
+             "source.debian-packages.directory=\"/usr/share/cargo/registry\"",
+             "--manifest-path",
              (package / "Cargo.toml").string()});
         INFO(r.err);
         REQUIRE(r.exit_code == 0);

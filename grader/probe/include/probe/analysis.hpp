@@ -45,10 +45,10 @@ struct probe_report {
     bool loaded = false;                    ///< a hello line was seen: the probe ran
     std::size_t processes = 0;              ///< distinct processes that said hello
     std::vector<std::string> runtimes_seen; ///< async runtimes met; none: nothing could block one
-    std::vector<blocking_call> calls;       ///< blocking calls in async context, most frequent first
-    std::size_t async_calls = 0;            ///< calls in async context, all sites
-    std::size_t excused = 0;                ///< calls in excused contexts (spawn_blocking, ...)
-    std::size_t unreadable_lines = 0;       ///< lines skipped: not flat JSON, too long, unknown
+    std::vector<blocking_call> calls; ///< blocking calls in async context, most frequent first
+    std::size_t async_calls = 0;      ///< calls in async context, all sites
+    std::size_t excused = 0;          ///< calls in excused contexts (spawn_blocking, ...)
+    std::size_t unreadable_lines = 0; ///< lines skipped: not flat JSON, too long, unknown
     bool truncated = false; ///< cut mid-line, over a cap, or the probe dropped lines itself
 };
 
@@ -71,7 +71,8 @@ struct analysis_options {
 /// Reads the probe's log (JSON lines from every process of the run, in any order) and reports
 /// the blocking calls made in async context, symbolised with `symbols`. Never throws: a log it
 /// cannot make sense of gives an empty report with `unreadable_lines` counted.
-probe_report analyse_probe_log(std::string_view log, const symboliser& symbols,
+probe_report analyse_probe_log(std::string_view log,
+                               const symboliser& symbols,
                                const analysis_options& options = {});
 
 } // namespace tg::probe

@@ -39,7 +39,7 @@ class addr2line_symboliser final : public symboliser {
     struct options {
         std::string program = "/usr/bin/addr2line";
         std::chrono::milliseconds timeout{30000}; ///< then the process is killed: all unknown
-        std::size_t max_addresses = 4096;          ///< per call; the rest stay unknown
+        std::size_t max_addresses = 4096;         ///< per call; the rest stay unknown
     };
 
     addr2line_symboliser() = default;

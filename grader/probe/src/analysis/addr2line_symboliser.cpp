@@ -48,11 +48,14 @@ void parse_location(std::string text, symbol_frame& frame) {
 
 // Runs addr2line with `input` on its stdin; the output, or nullopt on failure or timeout.
 std::optional<std::string> run_addr2line(const addr2line_symboliser::options& o,
-                                         const std::string& module, const std::string& input) {
+                                         const std::string& module,
+                                         const std::string& input) {
     asio::io_context ctx;
     asio::writable_pipe in(ctx);
     asio::readable_pipe out(ctx);
-    bp::process proc(ctx, o.program, {"-f", "-C", "-i", "-a", "-e", module},
+    bp::process proc(ctx,
+                     o.program,
+                     {"-f", "-C", "-i", "-a", "-e", module},
                      bp::process_stdio{in, out, nullptr});
     std::string output;
     bool timed_out = false;
@@ -61,7 +64,8 @@ std::optional<std::string> run_addr2line(const addr2line_symboliser::options& o,
         boost::system::error_code ignored;
         in.close(ignored); // end of input: addr2line finishes and exits
     });
-    asio::async_read(out, asio::dynamic_buffer(output, max_output_bytes),
+    asio::async_read(out,
+                     asio::dynamic_buffer(output, max_output_bytes),
                      [&](boost::system::error_code, std::size_t) { deadline.cancel(); });
     deadline.async_wait([&](boost::system::error_code ec) {
         if (!ec) {
@@ -86,7 +90,7 @@ parse_addr2line_output(const std::string& output, const std::vector<std::uint64_
     std::vector<std::vector<symbol_frame>> result(addresses.size());
     std::istringstream lines(output);
     std::string line;
-    std::size_t next = 0;              // the next address block expected
+    std::size_t next = 0; // the next address block expected
     std::vector<symbol_frame>* current = nullptr;
     while (std::getline(lines, line)) {
         if (next < addresses.size() && line == address_text(addresses[next])) {

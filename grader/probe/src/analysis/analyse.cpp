@@ -2,10 +2,9 @@
 // settle its verdict with the inline rules, find the candidate's own frame, and merge calls
 // at one place into one blocking_call.
 
-#include "probe/analysis.hpp"
-
 #include "call_frames.hpp"
 #include "log_reader.hpp"
+#include "probe/analysis.hpp"
 #include "runtime_rules.hpp"
 
 #include <algorithm>
@@ -33,7 +32,8 @@ bool names_function(const std::string& function, const std::string& name) {
 const rules::inline_rule* matching_inline_rule(const symbol_frame& f) {
     for (const auto& rule : rules::inline_rules) {
         if (names_function(f.function, rule.function) &&
-            f.file.find(rule.file_part) != std::string::npos && ends_with(f.file, rule.file_suffix)) {
+            f.file.find(rule.file_part) != std::string::npos &&
+            ends_with(f.file, rule.file_suffix)) {
             return &rule;
         }
     }
@@ -47,7 +47,8 @@ void apply(logged_call& c, rules::verdict what, const char* runtime, const char*
 }
 
 // On a script stack, the innermost frame that is the candidate's or a script rule's decides.
-void settle_script_verdict(logged_call& c, const std::vector<call_frame>& frames,
+void settle_script_verdict(logged_call& c,
+                           const std::vector<call_frame>& frames,
                            const analysis_options& options) {
     for (const auto& f : frames) {
         if (detail::candidate_file(f.where.file, options.source_roots)) {
@@ -64,7 +65,8 @@ void settle_script_verdict(logged_call& c, const std::vector<call_frame>& frames
 
 // The probe decided with physical frames only; the line tables also show inlined ones. The
 // innermost inline rule at or inside the deciding frame wins. Path-rule excuses stand.
-void settle_verdict(logged_call& c, const std::vector<call_frame>& frames,
+void settle_verdict(logged_call& c,
+                    const std::vector<call_frame>& frames,
                     const analysis_options& options) {
     if (c.decided_by == "path") {
         return;
@@ -93,7 +95,8 @@ std::string describe(const symbol_frame& f, const std::vector<std::string>& root
     return text;
 }
 
-blocking_call make_call(const logged_call& c, const std::vector<call_frame>& frames,
+blocking_call make_call(const logged_call& c,
+                        const std::vector<call_frame>& frames,
                         const analysis_options& options) {
     blocking_call b;
     b.call = c.call;
@@ -126,7 +129,8 @@ place_key place_of(const blocking_call& b, const logged_call& c) {
     return {b.runtime, b.context, b.call, where};
 }
 
-void merge_calls(probe_report& report, probe_log& log,
+void merge_calls(probe_report& report,
+                 probe_log& log,
                  const std::vector<std::vector<call_frame>>& frames,
                  const analysis_options& options) {
     std::map<place_key, blocking_call> places;
@@ -150,8 +154,10 @@ void merge_calls(probe_report& report, probe_log& log,
     for (auto& [key, call] : places) {
         report.calls.push_back(std::move(call));
     }
-    std::stable_sort(report.calls.begin(), report.calls.end(),
-                     [](const blocking_call& a, const blocking_call& b) { return a.count > b.count; });
+    std::stable_sort(
+        report.calls.begin(),
+        report.calls.end(),
+        [](const blocking_call& a, const blocking_call& b) { return a.count > b.count; });
     if (report.calls.size() > options.max_calls) {
         report.calls.resize(options.max_calls);
         report.truncated = true;
@@ -179,7 +185,8 @@ void summarise_processes(probe_report& report, const probe_log& log) {
 
 } // namespace
 
-probe_report analyse_probe_log(std::string_view log_text, const symboliser& symbols,
+probe_report analyse_probe_log(std::string_view log_text,
+                               const symboliser& symbols,
                                const analysis_options& options) {
     probe_report report;
     try {

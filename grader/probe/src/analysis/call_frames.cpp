@@ -24,9 +24,10 @@ struct pending_address {
 };
 
 // Groups the executable's return addresses of native-stack calls by (mapped) module.
-std::vector<pending_address> collect_addresses(
-    const probe_log& log, const analysis_options& options,
-    std::map<std::string, std::vector<std::uint64_t>>& per_module) {
+std::vector<pending_address>
+collect_addresses(const probe_log& log,
+                  const analysis_options& options,
+                  std::map<std::string, std::vector<std::uint64_t>>& per_module) {
     std::vector<pending_address> pending;
     std::map<std::string, std::optional<std::string>> mapped;
     for (std::size_t i = 0; i < log.calls.size(); ++i) {
@@ -101,7 +102,8 @@ std::optional<std::string> candidate_file(const std::string& file,
     if (file.front() != '/') {
         // Interpreter pseudo-files ("node:fs", "<frozen importlib._bootstrap>") and paths
         // outside the build directory are not the candidate's.
-        if (file.rfind("../", 0) == 0 || file.front() == '<' || file.find(':') != std::string::npos) {
+        if (file.rfind("../", 0) == 0 || file.front() == '<' ||
+            file.find(':') != std::string::npos) {
             return std::nullopt;
         }
         return file.rfind("./", 0) == 0 ? file.substr(2) : file;

@@ -38,8 +38,9 @@ std::int64_t int_field(const json& j, const char* key, std::int64_t fallback = 0
 }
 
 bool is_known_runtime(const std::string& name) {
-    return std::any_of(std::begin(rules::runtimes), std::end(rules::runtimes),
-                       [&](const char* r) { return name == r; });
+    return std::any_of(std::begin(rules::runtimes), std::end(rules::runtimes), [&](const char* r) {
+        return name == r;
+    });
 }
 
 bool parse_hex(std::string_view s, std::uint64_t& out) {
@@ -88,7 +89,9 @@ std::vector<script_frame> parse_script(std::string_view text) {
     return frames;
 }
 
-void note_site(probe_log& log, const std::string& process, const std::string& site,
+void note_site(probe_log& log,
+               const std::string& process,
+               const std::string& site,
                std::int64_t n) {
     const auto key = std::make_pair(process, site);
     if (n <= 0 || (log.site_counts.size() >= max_sites && !log.site_counts.count(key))) {

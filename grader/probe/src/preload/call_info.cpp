@@ -36,8 +36,10 @@ call_info& call_info::millis(std::int64_t ns) noexcept {
     const std::int64_t micros = ns < 0 ? 0 : ns / 1000;
     number(micros / 1000);
     if (const std::int64_t frac = micros % 1000; frac != 0) {
-        char out[5] = {'.', static_cast<char>('0' + frac / 100),
-                       static_cast<char>('0' + frac / 10 % 10), static_cast<char>('0' + frac % 10),
+        char out[5] = {'.',
+                       static_cast<char>('0' + frac / 100),
+                       static_cast<char>('0' + frac / 10 % 10),
+                       static_cast<char>('0' + frac % 10),
                        '\0'};
         std::size_t end = 3;
         while (out[end] == '0') {

@@ -20,7 +20,7 @@ struct context_tables {
     std::atomic<int> state{0}; // 0 not built, 1 being built, 2 built
     code_range ranges[max_ranges];
     int range_count = 0;
-    int loop_rule = -1; // index in rules::loop_rules
+    int loop_rule = -1;                 // index in rules::loop_rules
     std::atomic<unsigned> announced{0}; // runtimes named in the log, a bit each
 };
 constinit context_tables tables;
@@ -130,19 +130,22 @@ call_context classify(const native_stack* stack) noexcept {
         const code_range* r = find_range(tables.ranges, tables.range_count, stack->pcs[i] - 1);
         if (r != nullptr) {
             const auto& rule = rules::frame_rules[r->rule];
-            return {kind_of(rule.what), rules::runtime_index(rule.runtime), rule.context, i,
-                    "frame"};
+            return {
+                kind_of(rule.what), rules::runtime_index(rule.runtime), rule.context, i, "frame"};
         }
     }
     if (const int t = thread_rule_index(); t >= 0) {
         const auto& rule = rules::thread_rules[t];
-        return {kind_of(rule.what), rules::runtime_index(rule.runtime), rule.context, -1,
-                "thread"};
+        return {kind_of(rule.what), rules::runtime_index(rule.runtime), rule.context, -1, "thread"};
     }
     if (loop_epoll_fd >= 0 && tables.loop_rule >= 0) {
         const auto& rule = rules::loop_rules[tables.loop_rule];
-        c = {context_kind::async_poll, rules::runtime_index(rule.runtime), rule.context, -1,
-             "loop", rule.stack};
+        c = {context_kind::async_poll,
+             rules::runtime_index(rule.runtime),
+             rule.context,
+             -1,
+             "loop",
+             rule.stack};
     }
     return c;
 }
@@ -152,8 +155,7 @@ void note_epoll_wait(int epfd) noexcept {
         return;
     }
     if (loop_epoll_fd < 0) {
-        announce(rules::runtime_index(rules::loop_rules[tables.loop_rule].runtime),
-                 "event loop");
+        announce(rules::runtime_index(rules::loop_rules[tables.loop_rule].runtime), "event loop");
     }
     loop_epoll_fd = epfd;
 }

@@ -15,10 +15,10 @@ enum class context_kind : unsigned char { outside, async_poll, excused };
 /// The decision for one call.
 struct call_context {
     context_kind kind = context_kind::outside;
-    int runtime = -1;               ///< index in rules::runtimes
-    const char* context = nullptr;  ///< the rule's context name
-    int rule_frame = -1;            ///< index in the native stack of the deciding frame
-    const char* by = "";            ///< which kind of rule decided: frame, thread, loop, path
+    int runtime = -1;              ///< index in rules::runtimes
+    const char* context = nullptr; ///< the rule's context name
+    int rule_frame = -1;           ///< index in the native stack of the deciding frame
+    const char* by = "";           ///< which kind of rule decided: frame, thread, loop, path
     rules::script_stack script = rules::script_stack::none;
 };
 

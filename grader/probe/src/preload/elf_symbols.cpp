@@ -69,8 +69,12 @@ void insert_sorted(code_range* out, int& count, int capacity, const code_range& 
     out[i] = r;
 }
 
-int scan_symbols(const mapped_file& f, const Elf64_Shdr& symtab, const Elf64_Shdr& strtab,
-                 std::uintptr_t bias, code_range* out, int capacity) noexcept {
+int scan_symbols(const mapped_file& f,
+                 const Elf64_Shdr& symtab,
+                 const Elf64_Shdr& strtab,
+                 std::uintptr_t bias,
+                 code_range* out,
+                 int capacity) noexcept {
     if (symtab.sh_entsize != sizeof(Elf64_Sym) || !f.holds(symtab.sh_offset, symtab.sh_size) ||
         !f.holds(strtab.sh_offset, strtab.sh_size)) {
         return 0;

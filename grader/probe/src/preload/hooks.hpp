@@ -70,13 +70,16 @@ auto fd_call(const char* name, Real real, int fd, Args... args) {
     if (kind == fd_kind::other) {
         return real(args...);
     }
-    return timed_report(name, [&] { return real(args...); }, [&](call_info& info) {
-        if (kind == fd_kind::regular_file) {
-            info.fd_path(fd);
-        } else {
-            info.text("fd=").number(fd).text(" blocking socket");
-        }
-    });
+    return timed_report(
+        name,
+        [&] { return real(args...); },
+        [&](call_info& info) {
+            if (kind == fd_kind::regular_file) {
+                info.fd_path(fd);
+            } else {
+                info.text("fd=").number(fd).text(" blocking socket");
+            }
+        });
 }
 
 } // namespace tg::probe

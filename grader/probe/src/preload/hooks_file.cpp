@@ -143,16 +143,36 @@ TG_HOOK int lstat64(const char* path, struct stat64* st) noexcept {
     return path_call("lstat64", TG_REAL(lstat64), AT_FDCWD, path, path, st);
 }
 TG_HOOK int fstatat(int dirfd, const char* path, struct stat* st, int flags) noexcept {
-    return path_call("fstatat", TG_REAL(fstatat), dirfd, fd_only(path, flags) ? nullptr : path,
-                     dirfd, path, st, flags);
+    return path_call("fstatat",
+                     TG_REAL(fstatat),
+                     dirfd,
+                     fd_only(path, flags) ? nullptr : path,
+                     dirfd,
+                     path,
+                     st,
+                     flags);
 }
 TG_HOOK int fstatat64(int dirfd, const char* path, struct stat64* st, int flags) noexcept {
-    return path_call("fstatat64", TG_REAL(fstatat64), dirfd,
-                     fd_only(path, flags) ? nullptr : path, dirfd, path, st, flags);
+    return path_call("fstatat64",
+                     TG_REAL(fstatat64),
+                     dirfd,
+                     fd_only(path, flags) ? nullptr : path,
+                     dirfd,
+                     path,
+                     st,
+                     flags);
 }
-TG_HOOK int statx(int dirfd, const char* path, int flags, unsigned mask, struct statx* st) noexcept {
-    return path_call("statx", TG_REAL(statx), dirfd, fd_only(path, flags) ? nullptr : path, dirfd,
-                     path, flags, mask, st);
+TG_HOOK int
+statx(int dirfd, const char* path, int flags, unsigned mask, struct statx* st) noexcept {
+    return path_call("statx",
+                     TG_REAL(statx),
+                     dirfd,
+                     fd_only(path, flags) ? nullptr : path,
+                     dirfd,
+                     path,
+                     flags,
+                     mask,
+                     st);
 }
 TG_HOOK int __xstat(int ver, const char* path, struct stat* st) {
     return path_call("stat", TG_REAL(__xstat), AT_FDCWD, path, ver, path, st);
@@ -167,10 +187,24 @@ TG_HOOK int __lxstat64(int ver, const char* path, struct stat64* st) {
     return path_call("lstat64", TG_REAL(__lxstat64), AT_FDCWD, path, ver, path, st);
 }
 TG_HOOK int __fxstatat(int ver, int dirfd, const char* path, struct stat* st, int flags) {
-    return path_call("fstatat", TG_REAL(__fxstatat), dirfd, fd_only(path, flags) ? nullptr : path,
-                     ver, dirfd, path, st, flags);
+    return path_call("fstatat",
+                     TG_REAL(__fxstatat),
+                     dirfd,
+                     fd_only(path, flags) ? nullptr : path,
+                     ver,
+                     dirfd,
+                     path,
+                     st,
+                     flags);
 }
 TG_HOOK int __fxstatat64(int ver, int dirfd, const char* path, struct stat64* st, int flags) {
-    return path_call("fstatat64", TG_REAL(__fxstatat64), dirfd,
-                     fd_only(path, flags) ? nullptr : path, ver, dirfd, path, st, flags);
+    return path_call("fstatat64",
+                     TG_REAL(__fxstatat64),
+                     dirfd,
+                     fd_only(path, flags) ? nullptr : path,
+                     ver,
+                     dirfd,
+                     path,
+                     st,
+                     flags);
 }

@@ -37,33 +37,37 @@ auto socket_call(const char* name, Real real, int fd, bool dontwait, Args... arg
         return real(args...);
     }
     return timed_report(
-        name, [&] { return real(args...); },
+        name,
+        [&] { return real(args...); },
         [&](call_info& info) { info.text("fd=").number(fd).text(" blocking socket"); });
 }
 
 } // namespace
 
-TG_HOOK int getaddrinfo(const char* node, const char* service, const addrinfo* hints,
-                        addrinfo** res) {
+TG_HOOK int
+getaddrinfo(const char* node, const char* service, const addrinfo* hints, addrinfo** res) {
     auto real = TG_REAL(getaddrinfo);
     hook_scope scope;
     if (!scope.active() || !may_be_async()) {
         return real(node, service, hints, res);
     }
     return timed_report(
-        "getaddrinfo", [&] { return real(node, service, hints, res); },
+        "getaddrinfo",
+        [&] { return real(node, service, hints, res); },
         [&](call_info& info) { info.text("host=").text(node != nullptr ? node : "(null)"); });
 }
 
 TG_HOOK int connect(int fd, const sockaddr* addr, socklen_t len) {
     auto real = TG_REAL(connect);
     hook_scope scope;
-    const bool inet = addr != nullptr && (addr->sa_family == AF_INET || addr->sa_family == AF_INET6);
+    const bool inet =
+        addr != nullptr && (addr->sa_family == AF_INET || addr->sa_family == AF_INET6);
     if (!scope.active() || !inet || !may_be_async() || !is_blocking_socket(fd)) {
         return real(fd, addr, len);
     }
     return timed_report(
-        "connect", [&] { return real(fd, addr, len); },
+        "connect",
+        [&] { return real(fd, addr, len); },
         [&](call_info& info) {
             info.text("fd=").number(fd).text(" blocking socket");
             describe_address(info, addr);
@@ -75,18 +79,26 @@ TG_HOOK ssize_t recv(int fd, void* buf, size_t n, int flags) {
 }
 
 TG_HOOK ssize_t recvfrom(int fd, void* buf, size_t n, int flags, sockaddr* from, socklen_t* len) {
-    return socket_call("recvfrom", TG_REAL(recvfrom), fd, (flags & MSG_DONTWAIT) != 0, fd, buf, n,
-                       flags, from, len);
+    return socket_call("recvfrom",
+                       TG_REAL(recvfrom),
+                       fd,
+                       (flags & MSG_DONTWAIT) != 0,
+                       fd,
+                       buf,
+                       n,
+                       flags,
+                       from,
+                       len);
 }
 
 TG_HOOK ssize_t send(int fd, const void* buf, size_t n, int flags) {
     return socket_call("send", TG_REAL(send), fd, (flags & MSG_DONTWAIT) != 0, fd, buf, n, flags);
 }
 
-TG_HOOK ssize_t sendto(int fd, const void* buf, size_t n, int flags, const sockaddr* to,
-                       socklen_t len) {
-    return socket_call("sendto", TG_REAL(sendto), fd, (flags & MSG_DONTWAIT) != 0, fd, buf, n,
-                       flags, to, len);
+TG_HOOK ssize_t
+sendto(int fd, const void* buf, size_t n, int flags, const sockaddr* to, socklen_t len) {
+    return socket_call(
+        "sendto", TG_REAL(sendto), fd, (flags & MSG_DONTWAIT) != 0, fd, buf, n, flags, to, len);
 }
 
 namespace tg::probe {
@@ -105,7 +117,7 @@ fd_kind kind_of_fd(int fd) noexcept {
         return fd_kind::regular_file;
     }
     return S_ISSOCK(st.st_mode) && is_blocking_socket(fd) ? fd_kind::blocking_socket
-                                                           : fd_kind::other;
+                                                          : fd_kind::other;
 }
 
 } // namespace tg::probe

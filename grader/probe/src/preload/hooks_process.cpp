@@ -17,7 +17,8 @@ TG_HOOK pid_t waitpid(pid_t pid, int* status, int options) {
         return real(pid, status, options);
     }
     return timed_report(
-        "waitpid", [&] { return real(pid, status, options); },
+        "waitpid",
+        [&] { return real(pid, status, options); },
         [&](call_info& info) { info.text("pid=").number(pid); });
 }
 
@@ -38,7 +39,8 @@ TG_HOOK int system(const char* command) {
         return real(command);
     }
     return timed_report(
-        "system", [&] { return real(command); },
+        "system",
+        [&] { return real(command); },
         [&](call_info& info) { info.text("command=").text(command != nullptr ? command : ""); });
 }
 
@@ -52,8 +54,7 @@ TG_HOOK int epoll_wait(int epfd, epoll_event* events, int max, int timeout) {
     return TG_REAL(epoll_wait)(epfd, events, max, timeout);
 }
 
-TG_HOOK int epoll_pwait(int epfd, epoll_event* events, int max, int timeout,
-                        const sigset_t* mask) {
+TG_HOOK int epoll_pwait(int epfd, epoll_event* events, int max, int timeout, const sigset_t* mask) {
     {
         hook_scope scope;
         if (scope.active()) {

@@ -37,7 +37,8 @@ TG_HOOK int clock_nanosleep(clockid_t clock, int flags, const timespec* req, tim
     }
     const std::int64_t asked = requested_ns(clock, flags, req);
     return timed_report(
-        "clock_nanosleep", [&] { return real(clock, flags, req, rem); },
+        "clock_nanosleep",
+        [&] { return real(clock, flags, req, rem); },
         [&](call_info& info) { info.text("sleep ").millis(asked); });
 }
 
@@ -48,7 +49,8 @@ TG_HOOK int nanosleep(const timespec* req, timespec* rem) {
         return real(req, rem);
     }
     return timed_report(
-        "nanosleep", [&] { return real(req, rem); },
+        "nanosleep",
+        [&] { return real(req, rem); },
         [&](call_info& info) { info.text("sleep ").millis(req != nullptr ? to_ns(*req) : 0); });
 }
 
@@ -59,7 +61,8 @@ TG_HOOK int usleep(useconds_t usec) {
         return real(usec);
     }
     return timed_report(
-        "usleep", [&] { return real(usec); },
+        "usleep",
+        [&] { return real(usec); },
         [&](call_info& info) { info.text("sleep ").millis(std::int64_t{usec} * 1000); });
 }
 
@@ -70,6 +73,9 @@ TG_HOOK unsigned int sleep(unsigned int seconds) {
         return real(seconds);
     }
     return timed_report(
-        "sleep", [&] { return real(seconds); },
-        [&](call_info& info) { info.text("sleep ").millis(std::int64_t{seconds} * 1'000'000'000); });
+        "sleep",
+        [&] { return real(seconds); },
+        [&](call_info& info) {
+            info.text("sleep ").millis(std::int64_t{seconds} * 1'000'000'000);
+        });
 }

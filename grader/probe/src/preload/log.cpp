@@ -41,8 +41,8 @@ bool still_the_log(int fd) noexcept {
 } // namespace
 
 bool open_log(const char* path) noexcept {
-    const long fd = raw_syscall(SYS_openat, AT_FDCWD, path,
-                                O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    const long fd =
+        raw_syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
         return false;
     }

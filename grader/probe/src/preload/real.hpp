@@ -30,6 +30,6 @@ inline void* resolve_real(std::atomic<void*>& slot, const char* name) noexcept {
 // One slot per use: each lambda is its own type, so its static is its own.
 #define TG_REAL(name)                                                                              \
     reinterpret_cast<decltype(&::name)>([]() noexcept {                                            \
-        static constinit std::atomic<void*> slot{nullptr};                                        \
+        static constinit std::atomic<void*> slot{nullptr};                                         \
         return ::tg::probe::resolve_real(slot, #name);                                             \
     }())

@@ -45,7 +45,9 @@ std::uint64_t fnv(std::uint64_t h, const void* data, std::size_t n) noexcept {
     return h;
 }
 
-std::uint64_t site_key(const call_info& info, const call_context& c, const native_stack& stack,
+std::uint64_t site_key(const call_info& info,
+                       const call_context& c,
+                       const native_stack& stack,
                        const char* script) noexcept {
     std::uint64_t h = 0xcbf29ce484222325ULL;
     h = fnv(h, info.call(), std::strlen(info.call()));
@@ -123,9 +125,8 @@ void write_call(const call_record& r) noexcept {
 }
 
 bool take_line_for(context_kind kind) noexcept {
-    return kind == context_kind::async_poll
-               ? take_call_line()
-               : report.excused_lines.fetch_add(1) < max_excused_lines;
+    return kind == context_kind::async_poll ? take_call_line()
+                                            : report.excused_lines.fetch_add(1) < max_excused_lines;
 }
 
 } // namespace
@@ -178,7 +179,8 @@ void write_hello(const char* argv0) noexcept {
     line.add_int("time_us", now_ns() / 1000);
     timespec wall{};
     ::clock_gettime(CLOCK_REALTIME, &wall);
-    line.add_int("unix_ms", static_cast<std::int64_t>(wall.tv_sec) * 1000 + wall.tv_nsec / 1'000'000);
+    line.add_int("unix_ms",
+                 static_cast<std::int64_t>(wall.tv_sec) * 1000 + wall.tv_nsec / 1'000'000);
     line.write();
 }
 

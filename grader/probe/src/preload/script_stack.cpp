@@ -93,7 +93,8 @@ struct python_api {
         void* name = code != nullptr ? get_attr(code, "co_name") : nullptr;
         const char* file_text = file != nullptr ? as_utf8(file) : nullptr;
         const char* name_text = name != nullptr ? as_utf8(name) : nullptr;
-        out.frame(file_text != nullptr ? file_text : "?", frame_line(frame),
+        out.frame(file_text != nullptr ? file_text : "?",
+                  frame_line(frame),
                   name_text != nullptr ? name_text : "?");
         for (void* o : {name, file, code}) {
             if (o != nullptr) {
@@ -149,7 +150,8 @@ struct node_api {
                find(scope_open, "_ZN2v811HandleScopeC1EPNS_7IsolateE") &&
                find(scope_close, "_ZN2v811HandleScopeD1Ev") &&
                find(current_trace,
-                    "_ZN2v810StackTrace17CurrentStackTraceEPNS_7IsolateEiNS0_17StackTraceOptionsE") &&
+                    "_ZN2v810StackTrace17CurrentStackTraceEPNS_7IsolateEiNS0_"
+                    "17StackTraceOptionsE") &&
                find(frame_count, "_ZNK2v810StackTrace13GetFrameCountEv") &&
                find(get_frame, "_ZNK2v810StackTrace8GetFrameEPNS_7IsolateEj") &&
                find(location, "_ZNK2v810StackFrame11GetLocationEv") &&

@@ -56,9 +56,8 @@ int match_frames(dl_phdr_info* info, std::size_t, void* data) noexcept {
             m.found[i] = true;
             m.bias[i] = info->dlpi_addr;
             // The executable has an empty name here.
-            m.name[i] = info->dlpi_name != nullptr && info->dlpi_name[0] != '\0'
-                            ? info->dlpi_name
-                            : modules.exe;
+            m.name[i] = info->dlpi_name != nullptr && info->dlpi_name[0] != '\0' ? info->dlpi_name
+                                                                                 : modules.exe;
         }
     }
     return 0;
@@ -85,8 +84,9 @@ int module_id(std::uintptr_t bias, const char* path) noexcept {
     while (modules.lock.test_and_set(std::memory_order_acquire)) {
     }
     int id = 0;
-    while (id < modules.count && (modules.entries[id].bias != bias ||
-                                  std::strncmp(modules.entries[id].path, path, max_path - 1) != 0)) {
+    while (id < modules.count &&
+           (modules.entries[id].bias != bias ||
+            std::strncmp(modules.entries[id].path, path, max_path - 1) != 0)) {
         ++id;
     }
     const bool fresh = id == modules.count && id < max_modules;

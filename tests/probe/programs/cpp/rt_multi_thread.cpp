@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <netdb.h>
 #include <string>
 #include <thread>
 
@@ -30,8 +31,21 @@ rt::task<int> nap_in_task() {
 
 rt::task<std::size_t> read_in_coroutine(std::string path) {
     co_await rt::sleep_for(1ms);
-    std::ifstream in(path);                                                // probe: blocks
+    std::ifstream in(path);                                               // probe: blocks
     co_return std::string(std::istreambuf_iterator<char>(in), {}).size(); // probe: blocks
+}
+
+// A numeric host: getaddrinfo resolves nothing, but is the blocking resolver all the same.
+rt::task<int> resolve_in_task() {
+    co_await rt::sleep_for(1ms);
+    addrinfo hints{};
+    hints.ai_flags = AI_NUMERICHOST;
+    addrinfo* found = nullptr;
+    const int rc = ::getaddrinfo("127.0.0.1", "80", &hints, &found); // probe: blocks
+    if (rc == 0) {
+        ::freeaddrinfo(found);
+    }
+    co_return rc == 0 ? 1 : 0;
 }
 
 rt::task<int> nap_offloaded() {
@@ -49,8 +63,10 @@ rt::task<std::size_t> run_all(std::string path) {
     auto b = rt::spawn(read_in_coroutine(path));
     auto c = rt::spawn(nap_offloaded());
     auto d = rt::spawn(nap_awaited());
+    auto e = rt::spawn(resolve_in_task());
     const std::size_t bytes = co_await b;
-    co_return bytes + static_cast<std::size_t>(co_await a + co_await c + co_await d);
+    const int rest = co_await a + co_await c + co_await d + co_await e;
+    co_return bytes + static_cast<std::size_t>(rest);
 }
 
 } // namespace
