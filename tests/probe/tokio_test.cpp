@@ -10,6 +10,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <unistd.h>
 
 using namespace probe_test;
 
@@ -25,14 +26,18 @@ std::string read_text(const fs::path& p) {
 }
 
 // Copies the package into the build tree, rewriting only changed files: cargo compares
-// modification times, and Cargo.lock and target/ stay out of the source tree.
+// modification times, and Cargo.lock and target/ stay out of the source tree. Each file is
+// replaced by a rename, so that a test process running cargo in parallel never reads one
+// half written.
 fs::path copy_package(const fs::path& to) {
     for (const auto& entry : fs::recursive_directory_iterator(rust_dir)) {
         const fs::path dest = to / fs::relative(entry.path(), rust_dir);
         if (entry.is_directory()) {
             fs::create_directories(dest);
         } else if (!fs::exists(dest) || read_text(dest) != read_text(entry.path())) {
-            write_file(dest, read_text(entry.path()));
+            const fs::path part = dest.string() + ".part" + std::to_string(::getpid());
+            write_file(part, read_text(entry.path()));
+            fs::rename(part, dest);
         }
     }
     return to;
