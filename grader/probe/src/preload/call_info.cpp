@@ -2,6 +2,7 @@
 #include "sys.hpp"
 
 #include <fcntl.h>
+#include <utility>
 
 namespace tg::probe {
 
@@ -74,20 +75,53 @@ void fd_link(int fd, char (&out)[32]) noexcept {
 
 } // namespace
 
-call_info& call_info::path(const char* p) noexcept { return path_at(AT_FDCWD, p); }
-
 call_info& call_info::path_at(int dirfd, const char* p) noexcept {
-    if (p == nullptr) {
-        return text("path=?");
+    pending_ = pending::path;
+    pending_fd_ = dirfd;
+    pending_path_ = p;
+    return *this;
+}
+
+call_info& call_info::fd_path(int fd) noexcept {
+    pending_ = pending::fd;
+    pending_fd_ = fd;
+    return *this;
+}
+
+const char* call_info::detail() noexcept {
+    resolve_path();
+    return detail_;
+}
+
+const char* call_info::file() noexcept {
+    resolve_path();
+    return path_len_ > 0 ? path_ : nullptr;
+}
+
+void call_info::resolve_path() noexcept {
+    const pending what = std::exchange(pending_, pending::none);
+    if (what == pending::fd) {
+        char link[32];
+        fd_link(pending_fd_, link);
+        path_len_ = read_link(link, path_, sizeof path_);
+        text("fd=").number(pending_fd_);
+        if (path_len_ > 0) {
+            text(" path=").text(path_);
+        }
+        return;
     }
+    if (what != pending::path) {
+        return;
+    }
+    const char* p = pending_path_ != nullptr ? pending_path_ : "";
     path_len_ = 0;
     if (p[0] != '/') { // relative: to the working directory or to dirfd's directory
-        if (dirfd == AT_FDCWD) {
+        if (pending_fd_ == AT_FDCWD) {
             const long n = raw_syscall(SYS_getcwd, path_, sizeof path_ - 1);
             path_len_ = n > 1 ? static_cast<std::size_t>(n - 1) : 0; // n counts the NUL
         } else {
             char link[32];
-            fd_link(dirfd, link);
+            fd_link(pending_fd_, link);
             path_len_ = read_link(link, path_, sizeof path_);
         }
         if (path_len_ > 0 && path_len_ + 1 < sizeof path_ && path_[path_len_ - 1] != '/') {
@@ -98,15 +132,7 @@ call_info& call_info::path_at(int dirfd, const char* p) noexcept {
         path_[path_len_++] = *p++;
     }
     path_[path_len_] = '\0';
-    return text("path=").text(path_);
-}
-
-call_info& call_info::fd_path(int fd) noexcept {
-    char link[32];
-    fd_link(fd, link);
-    path_len_ = read_link(link, path_, sizeof path_);
-    text("fd=").number(fd);
-    return path_len_ > 0 ? text(" path=").text(path_) : *this;
+    text("path=").text(path_);
 }
 
 } // namespace tg::probe

@@ -123,6 +123,11 @@ bool may_be_async() noexcept {
 
 bool needs_native_stack() noexcept { return tables.range_count > 0; }
 
+bool is_rule_frame(std::uintptr_t pc) noexcept {
+    // A return address may be one past a call that ends its function: look just before.
+    return find_range(tables.ranges, tables.range_count, pc - 1) != nullptr;
+}
+
 call_context classify(const native_stack* stack) noexcept {
     call_context c;
     for (int i = 0; stack != nullptr && i < stack->count; ++i) {

@@ -5,6 +5,8 @@
 
 #include "runtime_rules.hpp"
 
+#include <cstdint>
+
 namespace tg::probe {
 
 struct native_stack;
@@ -32,7 +34,11 @@ bool may_be_async() noexcept;
 /// True when deciding needs the native stack (the executable has frame-rule symbols).
 bool needs_native_stack() noexcept;
 
-/// Decides for a blocking call made now on this thread; `stack` may be null.
+/// True when return address `pc` is in a function a frame rule names.
+bool is_rule_frame(std::uintptr_t pc) noexcept;
+
+/// Decides for a blocking call made now on this thread; `stack` may be null, or cut short
+/// after its innermost rule frame.
 call_context classify(const native_stack* stack) noexcept;
 
 /// The thread waits in epoll_wait on `epfd`: in a loop runtime's process, it is a loop thread.

@@ -19,6 +19,9 @@ constexpr std::uint32_t max_probes = 64;
 constexpr std::uint32_t full_lines_per_async_site = 3;
 constexpr std::uint32_t full_lines_per_excused_site = 1;
 constexpr int max_excused_lines = 100;
+// The innermost frames that identify a call site: past the libc and standard-library frames
+// of the call, into the program's own functions and their callers.
+constexpr int site_frames = 12;
 
 // A call site: the call, its decision and its stacks, hashed. Slots are claimed lock-free.
 struct site {
@@ -52,7 +55,8 @@ std::uint64_t site_key(const call_info& info,
     std::uint64_t h = 0xcbf29ce484222325ULL;
     h = fnv(h, info.call(), std::strlen(info.call()));
     h = fnv(h, &c.kind, sizeof c.kind);
-    h = fnv(h, stack.pcs, sizeof(stack.pcs[0]) * static_cast<std::size_t>(stack.count));
+    const int frames = stack.count < site_frames ? stack.count : site_frames;
+    h = fnv(h, stack.pcs, sizeof(stack.pcs[0]) * static_cast<std::size_t>(frames));
     h = fnv(h, script, std::strlen(script));
     return h == 0 ? 1 : h;
 }
@@ -90,7 +94,7 @@ void write_repeat(std::uint64_t key, std::uint32_t n) noexcept {
 }
 
 struct call_record {
-    const call_info& info;
+    call_info& info;
     std::int64_t duration_ns;
     const call_context& context;
     const native_stack& stack;
@@ -131,16 +135,19 @@ bool take_line_for(context_kind kind) noexcept {
 
 } // namespace
 
-void report_blocking_call(const call_info& info, std::int64_t duration_ns) noexcept {
+void report_blocking_call(call_info& info, std::int64_t duration_ns) noexcept {
     report.checked.fetch_add(1, std::memory_order_relaxed);
+    // Enough of the stack to decide and to name the site; all of it only for a full line.
     native_stack stack;
-    capture_stack(stack);
+    capture_stack(stack, {site_frames, needs_native_stack() ? is_rule_frame : nullptr});
     call_context c = classify(&stack);
     if (c.kind == context_kind::outside || c.runtime < 0) {
         report.outside_calls.fetch_add(1, std::memory_order_relaxed);
         return;
     }
-    if (const auto* rule = excusing_path(info.file()); rule && c.kind == context_kind::async_poll) {
+    const rules::path_rule* rule =
+        c.kind == context_kind::async_poll ? excusing_path(info.file()) : nullptr;
+    if (rule != nullptr) {
         c.kind = context_kind::excused;
         c.context = rule->context;
         c.rule_frame = -1;
@@ -157,6 +164,9 @@ void report_blocking_call(const call_info& info, std::int64_t duration_ns) noexc
     const std::uint32_t n = s != nullptr ? s->count.fetch_add(1) + 1 : 1;
     const std::uint32_t full = async ? full_lines_per_async_site : full_lines_per_excused_site;
     if (n <= full && take_line_for(c.kind)) {
+        if (!stack.whole) {
+            capture_stack(stack);
+        }
         write_call({info, duration_ns, c, stack, script, key, n});
     } else if (n > full && (n & (n - 1)) == 0) {
         write_repeat(key, n);

@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <cstring>
-#include <execinfo.h>
 #include <link.h>
+#include <unwind.h>
 
 namespace tg::probe {
 
@@ -112,25 +112,50 @@ int module_id(std::uintptr_t bias, const char* path) noexcept {
 
 } // namespace
 
+namespace {
+
+struct walk_state {
+    native_stack* out;
+    walk_limit limit;
+    bool rule_met = false;
+};
+
+_Unwind_Reason_Code on_frame(_Unwind_Context* context, void* data) noexcept {
+    auto& w = *static_cast<walk_state*>(data);
+    const std::uintptr_t pc = _Unwind_GetIP(context);
+    if (pc == 0) {
+        return _URC_END_OF_STACK;
+    }
+    if (w.out->count == 0 && pc >= modules.own_start && pc < modules.own_end) {
+        return _URC_NO_REASON; // the probe's own frames
+    }
+    w.out->pcs[w.out->count++] = pc;
+    if (w.limit.is_rule_frame != nullptr && !w.rule_met) {
+        w.rule_met = w.limit.is_rule_frame(pc);
+    }
+    const bool enough =
+        w.out->count >= w.limit.min_frames && (w.limit.is_rule_frame == nullptr || w.rule_met);
+    if (w.out->count >= max_frames || enough) {
+        w.out->whole = !enough;
+        return _URC_END_OF_STACK;
+    }
+    return _URC_NO_REASON;
+}
+
+} // namespace
+
 void prepare_stack_capture() noexcept {
-    void* warm[4];
-    backtrace(warm, 4);
+    native_stack warm;
+    capture_stack(warm, {4, nullptr});
     dl_iterate_phdr(note_own_code, nullptr);
     read_link("/proc/self/exe", modules.exe, sizeof modules.exe);
 }
 
-void capture_stack(native_stack& out) noexcept {
-    void* raw[max_frames + 8];
-    const int n = backtrace(raw, max_frames + 8);
+void capture_stack(native_stack& out, walk_limit limit) noexcept {
     out.count = 0;
-    int i = 0;
-    while (i < n && reinterpret_cast<std::uintptr_t>(raw[i]) >= modules.own_start &&
-           reinterpret_cast<std::uintptr_t>(raw[i]) < modules.own_end) {
-        ++i; // the probe's own frames
-    }
-    for (; i < n && out.count < max_frames; ++i) {
-        out.pcs[out.count++] = reinterpret_cast<std::uintptr_t>(raw[i]);
-    }
+    out.whole = true;
+    walk_state w{&out, limit};
+    _Unwind_Backtrace(on_frame, &w);
 }
 
 void add_frames(json_line& line, const native_stack& stack) noexcept {
