@@ -33,18 +33,42 @@ def commands(a):
     """program -> (command, metric name, metric from (times, output), unit)."""
     url = a.mock_url
     cpu_cmd = [a.cpu, os.path.join(a.work, "cpu.out"), "20"]
+    calls_cmd = [a.calls, a.calls, "20000"]  # reads its own first bytes
     return {
         # CPU time (user + system) of the whole process, the probe's load included: on a
         # shared machine it moves less than wall time.
         "cpu": (cpu_cmd, "process cpu time", lambda t, o: t["cpu"] * 1000, "ms"),
         "cpu-wall": (cpu_cmd, "process wall time", lambda t, o: t["wall"] * 1000, "ms"),
+        "calls-outside": (calls_cmd, "pread before the runtime",
+                          lambda t, o: o["outside_us"], "us/call"),
+        "calls-pool": (calls_cmd, "pread in spawn_blocking", lambda t, o: o["pool_us"], "us/call"),
+        "calls-task": (calls_cmd, "pread in a task (reported)",
+                       lambda t, o: o["task_us"], "us/call"),
         "spawn-mt": ([a.rt_bench, "spawn-mt"], "spawn+join",
                      lambda w, o: o["ns_per_task"], "ns/task"),
         "fanout": ([a.rt_bench, "fanout", url], f"{a.jobs} requests, rt",
                    lambda w, o: o["fanout_ms"], "ms"),
         "tokio": ([a.tokio_bench, "fanout", url], f"{a.jobs} requests, tokio+reqwest",
                   lambda w, o: o["fanout_ms"], "ms"),
+        # The fan-outs' CPU time: what the probe's checks cost, without the network's noise.
+        "fanout-cpu": ([a.rt_bench, "fanout", url], "rt fan-out process cpu time",
+                       lambda t, o: t["cpu"] * 1000, "ms"),
+        "tokio-cpu": ([a.tokio_bench, "fanout", url], "tokio fan-out process cpu time",
+                      lambda t, o: t["cpu"] * 1000, "ms"),
     }
+
+
+def syscall_count(cmd, env, work):
+    """The number of system calls cmd makes (strace -f -c), or None without strace."""
+    out = os.path.join(work, "strace.txt")
+    try:
+        subprocess.run(["strace", "-f", "-c", "-o", out] + cmd, env=env, capture_output=True,
+                       timeout=120, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    with open(out) as f:
+        total = [line for line in f if line.rstrip().endswith(" total")]
+    return int(total[-1].split()[3]) if total else None
 
 
 def reset_mock(url):
@@ -54,7 +78,8 @@ def reset_mock(url):
 
 def main():
     ap = argparse.ArgumentParser()
-    for flag in ("--work", "--probe", "--rt-bench", "--cpu", "--tokio-bench", "--mock-url"):
+    for flag in ("--work", "--probe", "--rt-bench", "--cpu", "--calls", "--tokio-bench",
+                 "--mock-url"):
         ap.add_argument(flag, required=True)
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--detail-ms", type=float, default=20)
@@ -94,13 +119,34 @@ def main():
 
     print(f"\nprobe overhead: median of {a.repeats} runs per side, interleaved "
           f"(fan-out: {a.jobs} requests, detail latency {a.detail_ms:g} ms, 127.0.0.1)")
-    print(f"  {'program':9} {'measure':32} {'without':>10} {'with':>10} {'diff':>9} "
+    print(f"  {'program':13} {'measure':36} {'without':>10} {'with':>10} {'diff':>9} "
           f"{'ratio':>7} {'min w/o':>9} {'min with':>9} {'log lines':>9}")
     for name, label, unit, plain, probe, min_plain, min_probe, lines in rows:
-        print(f"  {name:9} {label + ' (' + unit + ')':32} {plain:10.2f} {probe:10.2f} "
+        print(f"  {name:13} {label + ' (' + unit + ')':36} {plain:10.2f} {probe:10.2f} "
               f"{probe - plain:+9.2f} {probe / plain:7.3f} {min_plain:9.2f} {min_probe:9.2f} "
               f"{lines:9.0f}")
     print("  targets: cpu ratio under 1.02; fan-out diff under 5 ms")
+
+    # System calls are what the probe adds to a fan-out (an fstat or fcntl per socket call):
+    # counted, they do not depend on the machine's load.
+    fanouts = [n for n in a.programs if n in ("fanout", "tokio")]
+    if fanouts:
+        print("\n  system calls per fan-out run (strace -f -c):")
+    for name in fanouts:
+        cmd = table[name][0]
+        counts = {}
+        for side in ("plain", "probe"):
+            env = dict(plain_env)
+            if side == "probe":
+                env.update(LD_PRELOAD=a.probe, TG_PROBE_LOG=os.path.join(a.work, "strace.jsonl"))
+            reset_mock(a.mock_url)
+            counts[side] = syscall_count(cmd, env, a.work)
+        if None in counts.values():
+            print("    (strace not available)")
+            break
+        extra = counts["probe"] - counts["plain"]
+        print(f"    {name:9} without {counts['plain']:6}  with {counts['probe']:6}  "
+              f"+{extra} (+{extra / a.jobs:.1f} per request)")
 
 
 if __name__ == "__main__":

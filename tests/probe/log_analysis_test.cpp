@@ -174,11 +174,12 @@ TEST_CASE("garbage lines are counted unreadable and never throw", "[probe][analy
         "\n"
         R"({"ev":"hello","pid":-5,"img":"a"})"
         "\n" +
-        std::string(10000, '{') + "\n" + "{\"ev\":\"hello\"\n";
+        std::string(10000, '{') + "\n" + "{\"deep\":" + std::string(4000, '[') +
+        std::string(4000, ']') + "}\n" + "{\"ev\":\"hello\"\n";
     probe_report report;
     REQUIRE_NOTHROW(report = analyse_probe_log(log, fake_symboliser{}));
     CHECK_FALSE(report.loaded);
-    CHECK(report.unreadable_lines == 8);
+    CHECK(report.unreadable_lines == 9);
     CHECK(report.calls.empty());
     CHECK_FALSE(report.truncated);
 }
