@@ -52,7 +52,7 @@ tg::probe::probe_report analyse(const std::string& log, const fs::path& source_r
     return tg::probe::analyse_probe_log(log, tg::probe::addr2line_symboliser{}, options);
 }
 
-std::set<int> marked_lines(const fs::path& file) {
+std::set<int> marked_lines(const fs::path& file, const std::string& marker) {
     std::ifstream in(file);
     std::set<int> lines;
     std::string line;
@@ -60,7 +60,6 @@ std::set<int> marked_lines(const fs::path& file) {
         while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) {
             line.pop_back();
         }
-        const std::string marker = "probe: blocks";
         if (line.size() >= marker.size() &&
             line.compare(line.size() - marker.size(), marker.size(), marker) == 0) {
             lines.insert(n);

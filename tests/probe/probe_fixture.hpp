@@ -48,8 +48,8 @@ test_support::run_result run_preloaded_without_log(const std::string& exe,
 /// The probe's analysis of `log`, with addr2line and `source_root` as the submission's root.
 tg::probe::probe_report analyse(const std::string& log, const fs::path& source_root);
 
-/// The 1-based numbers of the lines of `file` that end with "probe: blocks".
-std::set<int> marked_lines(const fs::path& file);
+/// The 1-based numbers of the lines of `file` that end with `marker`.
+std::set<int> marked_lines(const fs::path& file, const std::string& marker = "probe: blocks");
 
 /// The lines of `file` (relative to the source root) where `report` found blocking calls.
 std::set<int> reported_lines(const tg::probe::probe_report& report, const std::string& file);

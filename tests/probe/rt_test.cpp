@@ -4,6 +4,7 @@
 
 #include "probe_fixture.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 using namespace probe_test;
@@ -15,7 +16,7 @@ const fs::path cpp_dir = programs_dir() / "cpp";
 } // namespace
 
 TEST_CASE("rt: blocking in a spawned task or a coroutine is reported at its line, "
-          "spawn_blocking and awaited sleeps are not",
+          "spawn_blocking, awaited sleeps and a plain thread's sockets are not",
           "[probe][rt]") {
     temp_dir dir;
     write_file(dir.path() / "data.txt", std::string(4096, 'x'));
@@ -26,8 +27,14 @@ TEST_CASE("rt: blocking in a spawned task or a coroutine is reported at its line
     INFO(describe(report));
     CHECK(report.loaded);
     CHECK(report.runtimes_seen == std::vector<std::string>{"rt"});
-    CHECK(reported_lines(report, "rt_multi_thread.cpp") ==
-          marked_lines(cpp_dir / "rt_multi_thread.cpp"));
+    // Every line that must be reported is, and only those or the socket calls that may be.
+    const fs::path source = cpp_dir / "rt_multi_thread.cpp";
+    const std::set<int> reported = reported_lines(report, "rt_multi_thread.cpp");
+    std::set<int> allowed = marked_lines(source, "probe: may block");
+    const std::set<int> required = marked_lines(source);
+    allowed.insert(required.begin(), required.end());
+    CHECK(std::includes(reported.begin(), reported.end(), required.begin(), required.end()));
+    CHECK(std::includes(allowed.begin(), allowed.end(), reported.begin(), reported.end()));
     for (const auto& call : report.calls) {
         CHECK(call.runtime == "rt");
         CHECK(call.context == "rt task poll");

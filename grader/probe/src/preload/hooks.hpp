@@ -5,6 +5,7 @@
 // cannot decide falls through to the real function unchanged; errno is what the real call left.
 
 #include "context.hpp"
+#include "fd_kinds.hpp"
 #include "log.hpp"
 #include "real.hpp"
 #include "report.hpp"
@@ -17,16 +18,6 @@
 #define TG_HOOK extern "C" __attribute__((visibility("default")))
 
 namespace tg::probe {
-
-/// What an open descriptor is, as far as blocking goes.
-enum class fd_kind : unsigned char { other, regular_file, blocking_socket };
-
-/// Classifies `fd` with fstat (and fcntl for sockets). Standard streams and the log are
-/// `other`: writing results to stdout is not what the probe is after.
-fd_kind kind_of_fd(int fd) noexcept;
-
-/// True when socket `fd` is in blocking mode.
-bool is_blocking_socket(int fd) noexcept;
 
 /// Times `call` (a lambda making the real call), then reports `info` as a blocking call.
 /// `describe(info)` fills the detail after the call, errno preserved.
@@ -58,28 +49,45 @@ auto path_call(const char* name, Real real, int dirfd, const char* path, Args...
         name, [&] { return real(args...); }, [&](call_info& info) { info.path_at(dirfd, path); });
 }
 
-/// A hook on a call on descriptor `fd`: reports it when `fd` is a regular file or a blocking
-/// socket and the thread may be in async context.
+/// Makes a call on socket `fd` (`call`, a lambda making the real call) and reports it when it
+/// was slow and the socket blocks: a runtime's non-blocking sockets cost one clock read.
+/// `describe(info)` adds to "fd=N blocking socket".
+template <class Call, class Describe>
+auto socket_call(const char* name, int fd, Call&& call, Describe&& describe) {
+    const std::int64_t start = now_ns();
+    auto result = call();
+    const std::int64_t took = now_ns() - start;
+    if (took < slow_socket_call_ns) {
+        return result;
+    }
+    errno_saver keep;
+    if (is_blocking_socket(fd)) {
+        call_info info(name);
+        info.text("fd=").number(fd).text(" blocking socket");
+        describe(info);
+        report_blocking_call(info, took);
+    }
+    return result;
+}
+
+/// A hook on a call on descriptor `fd`: reports it when `fd` is a regular file, or a blocking
+/// socket the call waited on, and the thread may be in async context.
 template <class Real, class... Args>
 auto fd_call(const char* name, Real real, int fd, Args... args) {
     hook_scope scope;
     if (!scope.active() || fd <= 2 || !may_be_async()) {
         return real(args...);
     }
-    const fd_kind kind = kind_of_fd(fd);
-    if (kind == fd_kind::other) {
+    switch (kind_of_fd(fd)) {
+    case fd_kind::regular_file:
+        return timed_report(
+            name, [&] { return real(args...); }, [&](call_info& info) { info.fd_path(fd); });
+    case fd_kind::socket:
+        return socket_call(
+            name, fd, [&] { return real(args...); }, [](call_info&) {});
+    default:
         return real(args...);
     }
-    return timed_report(
-        name,
-        [&] { return real(args...); },
-        [&](call_info& info) {
-            if (kind == fd_kind::regular_file) {
-                info.fd_path(fd);
-            } else {
-                info.text("fd=").number(fd).text(" blocking socket");
-            }
-        });
 }
 
 } // namespace tg::probe

@@ -1,9 +1,11 @@
 // Waiting for child processes (std::process::Command::output, subprocess.run, system()), and
-// the event-loop bookkeeping: epoll_wait marks a loop runtime's thread (context.hpp), close of
-// its epoll descriptor unmarks it, and close never closes the probe's log.
+// the bookkeeping: epoll_wait marks a loop runtime's thread (context.hpp), close of its epoll
+// descriptor unmarks it, close never closes the probe's log, and every way of closing a
+// descriptor number makes fd_kinds.hpp forget what it was.
 
 #include "hooks.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <sys/epoll.h>
 #include <sys/wait.h>
@@ -68,6 +70,7 @@ TG_HOOK int close(int fd) {
     if (keep_log_open(fd)) {
         return 0; // the program never knew of it; it closes on exec
     }
+    forget_fd(fd);
     {
         hook_scope scope;
         if (scope.active()) {
@@ -75,4 +78,32 @@ TG_HOOK int close(int fd) {
         }
     }
     return TG_REAL(close)(fd);
+}
+
+// The other ways a descriptor number stops meaning what it meant: fd_kinds.hpp forgets it.
+TG_HOOK int close_range(unsigned first, unsigned last, int flags) noexcept {
+    forget_fds(first, last);
+    return TG_REAL(close_range)(first, last, flags);
+}
+
+TG_HOOK void closefrom(int first) noexcept {
+    forget_fds(first < 0 ? 0U : static_cast<unsigned>(first), ~0U);
+    TG_REAL(closefrom)(first);
+}
+
+TG_HOOK int dup2(int from, int to) noexcept {
+    forget_fd(to);
+    return TG_REAL(dup2)(from, to);
+}
+
+TG_HOOK int dup3(int from, int to, int flags) noexcept {
+    forget_fd(to);
+    return TG_REAL(dup3)(from, to, flags);
+}
+
+TG_HOOK int fclose(FILE* file) {
+    if (file != nullptr) {
+        forget_fd(fileno(file));
+    }
+    return TG_REAL(fclose)(file);
 }
