@@ -47,6 +47,12 @@ fd_kind kind_of_fd(int fd) noexcept {
     return kind;
 }
 
+void remember_socket(int fd) noexcept {
+    if (fd > 2 && static_cast<unsigned>(fd) < remembered_fds) {
+        kinds[fd].store(fd_kind::socket, std::memory_order_relaxed);
+    }
+}
+
 void forget_fds(unsigned first, unsigned last) noexcept {
     for (unsigned fd = first; fd <= last && fd < remembered_fds; ++fd) {
         kinds[fd].store(fd_kind::unknown, std::memory_order_relaxed);

@@ -56,6 +56,24 @@ getaddrinfo(const char* node, const char* service, const addrinfo* hints, addrin
         [&](call_info& info) { info.text("host=").text(node != nullptr ? node : "(null)"); });
 }
 
+TG_HOOK int socket(int domain, int type, int protocol) noexcept {
+    const int fd = TG_REAL(socket)(domain, type, protocol);
+    remember_socket(fd);
+    return fd;
+}
+
+TG_HOOK int accept(int fd, sockaddr* addr, socklen_t* len) {
+    const int client = TG_REAL(accept)(fd, addr, len);
+    remember_socket(client);
+    return client;
+}
+
+TG_HOOK int accept4(int fd, sockaddr* addr, socklen_t* len, int flags) {
+    const int client = TG_REAL(accept4)(fd, addr, len, flags);
+    remember_socket(client);
+    return client;
+}
+
 TG_HOOK int connect(int fd, const sockaddr* addr, socklen_t len) {
     auto real = TG_REAL(connect);
     hook_scope scope;

@@ -4,8 +4,8 @@
 // goes straight to the real function.
 //
 // Reading order: probe.cpp, hooks.hpp and hooks_*.cpp (what is intercepted), context.cpp
-// (the rules, rules/*.def), report.cpp (dedupe and log lines), stack.cpp, elf_symbols.cpp,
-// script_stack.cpp, json_line.cpp and log.cpp.
+// (the rules, rules/*.def), report.cpp (dedupe and log lines), fd_kinds.cpp, stack.cpp,
+// elf_symbols.cpp, script_stack.cpp, json_line.cpp and log.cpp.
 
 #include "context.hpp"
 #include "log.hpp"
