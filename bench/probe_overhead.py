@@ -148,7 +148,7 @@ def main():
             break
         extra = counts["probe"] - counts["plain"]
         print(f"    {name:9} without {counts['plain']:6}  with {counts['probe']:6}  "
-              f"+{extra} (+{extra / a.jobs:.1f} per request)")
+              f"{extra:+d} ({extra / a.jobs:+.1f} per request)")
 
 
 if __name__ == "__main__":
