@@ -56,11 +56,13 @@ struct probe_report {
 struct analysis_options {
     /// The submission's source directories as the build saw them: frames in files under one
     /// are the candidate's (and reported relative to it); so are relative paths (rustc's
-    /// "src/main.rs"), except "../" and "/rustc/" ones.
+    /// "src/main.rs", python's "main.py"), except "../" ones and interpreters' pseudo-files
+    /// ("node:fs", "<frozen importlib._bootstrap>").
     std::vector<std::string> source_roots;
     /// A module path as the probe logged it -> a path the grader may read, or nullopt to not
-    /// symbolise it (the sandbox may show the program at another path). Unset: the path
-    /// itself, when it is a regular file.
+    /// symbolise it (the sandbox may show the program at another path). Only a process's own
+    /// executable is symbolised. Unset: the path itself, when it is a regular file; the
+    /// grader should restrict it to the submission's build output (the log can be forged).
     std::function<std::optional<std::string>(const std::string&)> map_module;
     std::size_t max_lines = 20000;     ///< lines read; the rest make the report truncated
     std::size_t max_line_bytes = 8192; ///< longer lines are unreadable (the probe's are < 4 KiB)
