@@ -26,6 +26,9 @@ packages=(
     librust-serde-json-dev librust-anyhow-dev librust-futures-dev
     # the demo and the sandbox tests
     curl python3
+    # the blocking-call probe's tests (grader/probe): Node programs under the probe, and
+    # addr2line for the analysis's symbolisation
+    nodejs binutils
 )
 # Only for bench/: Debian's nginx package starts a server on port 80 when installed, which a
 # machine that only builds and tests has no use for.
