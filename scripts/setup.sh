@@ -2,7 +2,9 @@
 # Idempotent installer for everything the build, the tests, the benchmarks and the bundled
 # samples need on a fresh Debian (bookworm) machine. Safe to run again: apt skips what is there.
 #
-#   scripts/setup.sh            what the build, the tests and the bundled samples need
+#   scripts/setup.sh            what the build and the main job (grading the samples) need
+#   scripts/setup.sh --test     also what only the test suite uses (scripts/test.sh passes it):
+#                               capsh, and the validators in tests/tools (npm, lock file)
 #   scripts/setup.sh --bench    also the benchmarks' baselines (nginx, wrk)
 #
 # Later issues add to the package list (bubblewrap, chromium ...) here and nowhere else.
@@ -30,11 +32,20 @@ packages=(
     # addr2line for the analysis's symbolisation
     nodejs binutils
 )
-# Only for bench/: Debian's nginx package starts a server on port 80 when installed, which a
-# machine that only builds and tests has no use for.
-if [[ ${1:-} == --bench ]]; then
-    packages+=(nginx-light wrk)
-fi
+test_tier=false
+for arg in "$@"; do
+    case $arg in
+    --test)
+        test_tier=true
+        # capsh runs the grader with capabilities dropped (what a container gives it)
+        packages+=(libcap2-bin)
+        ;;
+    # Only for bench/: Debian's nginx package starts a server on port 80 when installed, which
+    # a machine that only builds and tests has no use for.
+    --bench) packages+=(nginx-light wrk) ;;
+    *) echo "setup: unknown option $arg (expected --test or --bench)" >&2; exit 2 ;;
+    esac
+done
 
 # tree-sitter grammars for grader/analysis: pinned ABI-14 releases from the npm registry, exactly as
 # grader/analysis/grammars/package-lock.json says. Only their C sources are used (CMake compiles
@@ -54,6 +65,29 @@ install_grammars() {
     cp "$dir/package-lock.json" "$stamp"
 }
 
+# The test tier's validators (tests/tools: the SARIF multitool), pinned by their lock file.
+# --ignore-scripts: the multitool's postinstall only marks its binary executable, done here.
+install_test_tools() {
+    local dir stamp
+    dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/tools"
+    stamp="$dir/node_modules/.tg-installed-lock.json"
+    if [[ -f $stamp ]] && cmp -s "$stamp" "$dir/package-lock.json"; then
+        echo "setup: test tools already installed"
+        return
+    fi
+    echo "setup: installing the test tools (npm ci in tests/tools)"
+    (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+    chmod u+x "$dir"/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+    cp "$dir/package-lock.json" "$stamp"
+}
+
+install_npm_parts() {
+    install_grammars
+    if $test_tier; then
+        install_test_tools
+    fi
+}
+
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -61,7 +95,7 @@ done
 
 if ((${#missing[@]} == 0)); then
     echo "setup: all ${#packages[@]} packages already installed"
-    install_grammars
+    install_npm_parts
     exit 0
 fi
 
@@ -74,5 +108,5 @@ echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-install_grammars
+install_npm_parts
 echo "setup: done"

@@ -21,6 +21,7 @@ const std::map<category, std::map<std::string, double>> threshold_defaults{
     {category::concurrency,
      {{"min_peak_in_flight", 8}, {"min_efficiency", 0.5}, {"max_refill_share", 0.1}}},
     {category::timeout, {{"max_wall_s", 3.5}}},
+    {category::blocking, {{"static_fails", 1}}},
 };
 
 template <typename Enum>
@@ -122,12 +123,17 @@ void parse_check_scenarios(const yaml_reader& r,
         }
         return;
     }
-    if (!scenarios.IsDefined()) {
-        r.fail(node, "check '" + c.id + "' needs 'scenarios' (a list of names, or all)");
-    }
     std::vector<std::string> known;
     for (const auto& s : rb.scenarios) {
         known.push_back(s.name);
+    }
+    // The blocking check judges the whole submission: by default every scenario's run.
+    if (!scenarios.IsDefined() && c.what == category::blocking) {
+        c.scenarios = known;
+        return;
+    }
+    if (!scenarios.IsDefined()) {
+        r.fail(node, "check '" + c.id + "' needs 'scenarios' (a list of names, or all)");
     }
     if (scenarios.IsScalar() && scenarios.Scalar() == "all") {
         c.scenarios = known;
@@ -172,7 +178,7 @@ check_spec parse_check(const yaml_reader& r, const YAML::Node& node, const rubri
             "partial_credit",
             {{partial_credit::none, "none"}, {partial_credit::proportional, "proportional"}});
     }
-    if (c.what == category::blocking || c.what == category::style) {
+    if (c.what == category::style) {
         r.fail(m.required("category"),
                "checks of category '" + to_string(c.what) +
                    "' have no evaluator in this grader version yet");

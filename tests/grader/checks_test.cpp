@@ -278,3 +278,82 @@ TEST_CASE("low efficiency fails concurrency only when freed slots waited for wor
     REQUIRE_FALSE(idle.findings.empty());
     CHECK(idle.findings[0].id == "idle-slots");
 }
+
+namespace {
+
+grader::check_spec blocking_spec(double static_fails) {
+    grader::check_spec c;
+    c.id = "blocking";
+    c.what = grader::category::blocking;
+    c.weight = 15;
+    c.threshold = {{"static_fails", static_fails}};
+    return c;
+}
+
+grader::static_analysis one_static_sleep() {
+    grader::static_analysis s;
+    s.ran = true;
+    s.rules.push_back({"rust-thread-sleep-in-async", "blocking", "error", "m", "e"});
+    s.findings.push_back({"rust-thread-sleep-in-async",
+                          grader::severity::error,
+                          "src/main.rs",
+                          64,
+                          5,
+                          "std::thread::sleep inside async fn detail blocks a runtime worker",
+                          "",
+                          std::nullopt,
+                          {"static"}});
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("a blocking call seen at run time fails blocking, joined with the static finding there",
+          "[grader][checks][blocking]") {
+    fixture f("name: b\njobs: {count: 2}\n");
+    auto ev = grader::derive_evidence(f.spec, f.run, f.fanout);
+    ev.blocking.probe_loaded = true;
+    ev.blocking.runtimes_seen = {"tokio"};
+    ev.blocking.calls.push_back({"clock_nanosleep", "sleep 5 ms", "tokio worker task poll",
+                                 "src/main.rs", 64, "detail", 5.2, 3, {"probe"}});
+    const auto r = grader::evaluate_blocking(blocking_spec(1), {&ev}, one_static_sleep());
+    CHECK_FALSE(r.passed);
+    CHECK(r.points == 0);
+    REQUIRE(r.findings.size() == 1);
+    CHECK(r.findings[0].id == "blocking-call");
+    CHECK(r.findings[0].line == 64);
+    CHECK(r.findings[0].sources == std::vector<std::string>{"probe", "static"});
+}
+
+TEST_CASE("a static-only blocking call fails unless the rubric lowers it to a warning",
+          "[grader][checks][blocking]") {
+    fixture f("name: b\njobs: {count: 2}\n");
+    auto ev = grader::derive_evidence(f.spec, f.run, f.fanout);
+    ev.blocking.probe_loaded = true;
+    ev.blocking.runtimes_seen = {"tokio"};
+    const auto strict = grader::evaluate_blocking(blocking_spec(1), {&ev}, one_static_sleep());
+    CHECK_FALSE(strict.passed);
+    REQUIRE(strict.findings.size() == 1);
+    CHECK(strict.findings[0].id == "blocking-call-static");
+    CHECK(strict.findings[0].message.find("(not seen at run time)") != std::string::npos);
+    const auto lenient = grader::evaluate_blocking(blocking_spec(0), {&ev}, one_static_sleep());
+    CHECK(lenient.passed);
+    CHECK(lenient.findings.at(0).level == grader::severity::warning);
+}
+
+TEST_CASE("blocking passes a program with no async runtime and says why, and a missing probe "
+          "never excuses",
+          "[grader][checks][blocking]") {
+    fixture f("name: b\njobs: {count: 2}\n");
+    auto ev = grader::derive_evidence(f.spec, f.run, f.fanout);
+    ev.blocking.probe_loaded = true;
+    const auto threads = grader::evaluate_blocking(blocking_spec(1), {&ev}, {});
+    CHECK(threads.passed);
+    CHECK(threads.summary == "no async runtime in any run: there was no async context to block");
+    ev.blocking.probe_loaded = false;
+    ev.blocking.probe_missing = "no heartbeat";
+    const auto unprobed = grader::evaluate_blocking(blocking_spec(1), {&ev}, one_static_sleep());
+    CHECK_FALSE(unprobed.passed);
+    const auto silent = grader::evaluate_blocking(blocking_spec(1), {&ev}, {});
+    CHECK(silent.summary.find("the probe did not run (no heartbeat)") != std::string::npos);
+}

@@ -12,7 +12,7 @@ using test_support::temp_dir;
 TEST_CASE("grader validate accepts the default rubric", "[grader][cli][e2e]") {
     const auto r = run(grader_exe, {"validate", source_dir + "/rubrics/jobs-fanout.yaml"});
     CHECK(r.exit_code == 0);
-    CHECK(r.out.find(": ok: jobs-fanout 1.0, 8 scenarios (3 hidden), 6 checks, sha256:") !=
+    CHECK(r.out.find(": ok: jobs-fanout 1.1, 8 scenarios (3 hidden), 7 checks, sha256:") !=
           std::string::npos);
 }
 

@@ -93,9 +93,11 @@ TEST_CASE("rubric errors are located and worded exactly", "[grader][rubric]") {
           "r.yaml:8:56: 'weight' must be a number, got 'many'");
     CHECK(error_of(dir, rubric_with("  - {id: c, category: output}\n")) ==
           "r.yaml:8:5: check 'c' needs 'scenarios' (a list of names, or all)");
-    CHECK(
-        error_of(dir, rubric_with("  - {id: c, category: blocking, scenarios: all}\n")) ==
-        "r.yaml:8:23: checks of category 'blocking' have no evaluator in this grader version yet");
+    CHECK(error_of(dir, rubric_with("  - {id: c, category: style, scenarios: all}\n")) ==
+          "r.yaml:8:23: checks of category 'style' have no evaluator in this grader version yet");
+    // The blocking check judges the whole submission: every scenario unless it names some.
+    CHECK(error_of(dir, rubric_with("  - {id: c, category: blocking, threshold: {static_fails: 0}}\n"))
+              .empty());
     CHECK(error_of(dir,
                    rubric_with("  - {id: b, category: build}\n  - {id: b, category: build}\n")) ==
           "r.yaml:9:5: duplicate check id 'b'");

@@ -91,3 +91,30 @@ TEST_CASE("a Node.js submission using the global fetch gets full marks", "[grade
     // lets its WebAssembly start at all.
     expect_verdict("node/fetch-promise-all");
 }
+
+// Blocking calls in async code, one language each: flagged at their line (the probe and the
+// static rules), and the correct samples above never flagged.
+TEST_CASE("a Rust std::thread::sleep in an async task fails blocking at its line",
+          "[grader][samples][e2e][cargo]") {
+    expect_verdict("rust/thread-sleep-in-async");
+}
+
+TEST_CASE("a C++ std::this_thread::sleep_for in a coroutine fails blocking at its line",
+          "[grader][samples][e2e][cxx]") {
+    expect_verdict("cpp/sleep-in-coroutine");
+}
+
+TEST_CASE("a Node.js readFileSync in an async function fails blocking at its line",
+          "[grader][samples][e2e]") {
+    expect_verdict("node/readfilesync-in-async");
+}
+
+TEST_CASE("a Python asyncio client on standard library streams gets full marks",
+          "[grader][samples][e2e]") {
+    expect_verdict("python/asyncio-streams");
+}
+
+TEST_CASE("a Python time.sleep in an async def fails blocking at its line",
+          "[grader][samples][e2e]") {
+    expect_verdict("python/time-sleep-in-async");
+}

@@ -35,6 +35,7 @@ struct run_request {
 struct finished_run {
     sandbox_outcome outcome;
     std::filesystem::path evidence_dir; ///< files the candidate's run wrote for the grader
+    std::filesystem::path probe_log;    ///< the blocking-call probe's log; empty: not injected
 };
 
 class runner {
@@ -64,6 +65,9 @@ struct sandbox_runner_options {
     std::filesystem::path runtime_package_dir;
     sandbox_identity identity;      ///< the grading's uids (a uid_lease's); none: not root
     bool require_isolation = false; ///< a run with any measure unavailable is refused
+    /// The blocking-call probe (libtg_probe.so), injected with LD_PRELOAD into every run;
+    /// empty: none (the blocking check then says its dynamic half did not run).
+    std::filesystem::path probe_library;
 };
 
 /// Builds and runs in the sandbox (grader/sandbox/sandbox.hpp).
@@ -81,6 +85,10 @@ class sandbox_runner final : public runner {
     common::result<isolation_report> check_isolation() const;
 
   private:
+    /// Adds the probe and the runtimes' own detectors to a run; the probe's log, or "".
+    common::result<std::filesystem::path> inject_probe(sandbox_spec& spec,
+                                                       const std::filesystem::path& run_dir) const;
+
     sandbox_runner_options options_;
 };
 

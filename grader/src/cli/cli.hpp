@@ -33,6 +33,7 @@ command setup_validate(CLI::App& app);
 command setup_grade(CLI::App& app);
 command setup_check(CLI::App& app);
 command setup_export_public(CLI::App& app);
+command setup_lint(CLI::App& app);
 
 /// Options `grade` and `check` share.
 struct grade_command_options {
@@ -63,6 +64,9 @@ std::filesystem::path find_mock_exe();
 /// The runtime's CMake package for C++ submissions; empty when there is none.
 std::filesystem::path find_runtime_package();
 std::filesystem::path default_cache_dir();
+/// The blocking-call probe: $TG_PROBE_LIBRARY, next to an installed grader, or the build
+/// tree's; empty when there is none.
+std::filesystem::path find_probe_library();
 std::string default_rubric();
 
 } // namespace grader::cli

@@ -93,6 +93,7 @@ common::result<sandbox_runner_options> runner_options(const grade_command_option
     }
     where.cache_dir = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
     where.runtime_package_dir = find_runtime_package();
+    where.probe_library = find_probe_library();
     where.identity = lease ? lease->identity() : sandbox_identity{};
     where.require_isolation = o.require_isolation;
     return where;

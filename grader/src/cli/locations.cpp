@@ -51,6 +51,23 @@ fs::path find_runtime_package() {
     return {};
 }
 
+fs::path find_probe_library() {
+    std::vector<fs::path> candidates;
+    if (const char* path = std::getenv("TG_PROBE_LIBRARY")) {
+        candidates.emplace_back(path);
+    }
+    const fs::path prefix = self_exe().parent_path().parent_path();
+    candidates.push_back(prefix / "lib/takehome-grader/libtg_probe.so");
+    candidates.emplace_back(TG_PROBE_LIBRARY);
+    for (const auto& p : candidates) {
+        std::error_code ec;
+        if (fs::is_regular_file(p, ec)) {
+            return fs::canonical(p, ec);
+        }
+    }
+    return {};
+}
+
 fs::path default_cache_dir() {
     if (const char* xdg = std::getenv("XDG_CACHE_HOME")) {
         return fs::path(xdg) / "takehome-grader";

@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
     const cli::command commands[] = {cli::setup_validate(app),
                                      cli::setup_grade(app),
                                      cli::setup_check(app),
-                                     cli::setup_export_public(app)};
+                                     cli::setup_export_public(app),
+                                     cli::setup_lint(app)};
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

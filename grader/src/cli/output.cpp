@@ -28,7 +28,7 @@ bool write_to(const std::string& target, const std::string& text) {
 } // namespace
 
 int write_outputs(const grade_result& result, const grade_command_options& o) {
-    const int verdict = result.passed ? passed : below_pass_mark;
+    const int verdict = result.passed || result.mode == "lint" ? passed : below_pass_mark;
     if (o.json_target == "-") {
         return write_to("", render_json(result)) ? verdict : internal;
     }

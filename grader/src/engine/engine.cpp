@@ -5,6 +5,7 @@
 
 #include "grader/checks/checks.hpp"
 #include "grader/evidence/gather.hpp"
+#include "grader/evidence/static_analysis.hpp"
 #include "grader/evidence/untrusted.hpp"
 #include "scenarios.hpp"
 
@@ -119,6 +120,14 @@ fs::path scenario_file_for(const scenario_spec& spec, const fs::path& run_dir) {
     return run_dir / "scenario.yaml";
 }
 
+// The program the build produced (not a shell or interpreter it is run with).
+std::vector<fs::path> own_binaries(const build_outcome& build) {
+    if (build.run_command.empty() || build.run_command.front() == "/bin/sh") {
+        return {};
+    }
+    return {build.run_command.front()};
+}
+
 scenario_run run_scenario(const scenario_spec& spec,
                           const build_outcome& build,
                           const rubric& rb,
@@ -136,8 +145,13 @@ scenario_run run_scenario(const scenario_spec& spec,
     if (!outcome.error.empty()) {
         return not_run_scenario(spec, "sandbox: " + outcome.error);
     }
-    auto ev = gather_evidence(
-        spec, outcome.run, {outcome.journal, finished.value().evidence_dir, build.source_dir});
+    auto ev = gather_evidence(spec,
+                              outcome.run,
+                              {outcome.journal,
+                               finished.value().evidence_dir,
+                               build.source_dir,
+                               finished.value().probe_log,
+                               own_binaries(build)});
     if (!ev) {
         return not_run_scenario(spec, ev.err().message);
     }
@@ -147,6 +161,7 @@ scenario_run run_scenario(const scenario_spec& spec,
     sr.result.outcome = outcome.run;
     sr.result.fanout = ev.value().fanout;
     sr.result.runtime_trace = ev.value().runtime_trace;
+    sr.result.blocking = ev.value().blocking;
     sr.result.evidence_files = ev.value().files;
     sr.result.overhead_s =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count() -
@@ -172,11 +187,29 @@ void evaluate_build_checks(const rubric& rb, const build_outcome& build, grade_r
 }
 
 // Every scenario check, per scenario it names, in rubric order.
+// The blocking check: the runs it names that ran, and the static findings.
+check_result blocking_check(const check_spec& check,
+                            const std::vector<scenario_run>& runs,
+                            const static_analysis& statics) {
+    std::vector<const scenario_evidence*> judged;
+    for (const auto& sr : runs) {
+        if (sr.evidence && std::find(check.scenarios.begin(), check.scenarios.end(),
+                                     sr.spec->name) != check.scenarios.end()) {
+            judged.push_back(&*sr.evidence);
+        }
+    }
+    return evaluate_blocking(check, judged, statics);
+}
+
 void evaluate_scenario_checks(const rubric& rb,
                               const std::vector<scenario_run>& runs,
                               grade_result& result) {
     for (const auto& check : rb.checks) {
         if (check.what == category::build) {
+            continue;
+        }
+        if (check.what == category::blocking) {
+            result.checks.push_back(blocking_check(check, runs, result.statics));
             continue;
         }
         for (const auto& sr : runs) {
@@ -248,6 +281,8 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
     }
     const build_outcome& build = built.value();
     evaluate_build_checks(rb, build, result);
+    // The working copy as built (generated files are skipped), or the submission itself.
+    result.statics = analyse_sources(build.source_dir.empty() ? sub.value().dir : build.source_dir);
     std::vector<scenario_run> runs;
     for (const auto* spec : chosen.value()) {
         runs.push_back(build.ok ? run_scenario(*spec, build, rb, options, work, run)

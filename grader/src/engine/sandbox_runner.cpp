@@ -1,5 +1,6 @@
 // The real runner: builds and runs in the sandbox.
 
+#include "grader/evidence/blocking.hpp"
 #include "grader/evidence/runtime_trace.hpp"
 #include "grader/runner.hpp"
 #include "grader/sandbox/identity.hpp"
@@ -17,6 +18,33 @@ std::map<std::string, std::string> candidate_environment(const fs::path& run_dir
             {"TMPDIR", (run_dir / "tmp").string()},
             {"LANG", "C.UTF-8"},
             {"RT_TRACE_FILE", (run_dir / "evidence" / runtime_trace_file).string()}};
+}
+
+common::result<std::filesystem::path> sandbox_runner::inject_probe(sandbox_spec& spec,
+                                                                   const fs::path& run_dir) const {
+    // Node's and Python's own detectors report to stderr; the evidence reader takes their
+    // lines out of what the checks read.
+    spec.env["NODE_OPTIONS"] = "--trace-sync-io";
+    spec.env["PYTHONASYNCIODEBUG"] = "1";
+    if (options_.probe_library.empty()) {
+        return fs::path{};
+    }
+    // Its log goes where the candidate is not told to look, writable by the run's uid (the
+    // probe runs in its processes: the log can condemn, never excuse).
+    const fs::path log_dir = (run_dir / probe_log_file).parent_path();
+    std::error_code ec;
+    fs::create_directories(log_dir, ec);
+    if (ec || (options_.identity.uid >= 0 &&
+               ::chown(log_dir.c_str(),
+                       static_cast<uid_t>(options_.identity.uid),
+                       static_cast<gid_t>(options_.identity.gid)) != 0)) {
+        return common::error{common::errc::io, "cannot prepare " + log_dir.string()};
+    }
+    spec.env["LD_PRELOAD"] = options_.probe_library.string();
+    spec.env["TG_PROBE_LOG"] = (run_dir / probe_log_file).string();
+    spec.view.push_back({options_.probe_library, view_access::read_only});
+    spec.view.push_back({log_dir, view_access::read_write});
+    return run_dir / probe_log_file;
 }
 
 common::result<build_outcome> sandbox_runner::build(const submission& sub,
@@ -65,6 +93,10 @@ common::result<finished_run> sandbox_runner::run(const build_outcome& build,
                  {request.run_dir / "evidence", view_access::read_write}};
     spec.view.insert(spec.view.end(), build.run_view.begin(), build.run_view.end());
     spec.scratch = {request.run_dir / "home", request.run_dir / "tmp"};
+    auto probe_log = inject_probe(spec, request.run_dir);
+    if (!probe_log) {
+        return probe_log.err();
+    }
     spec.identity = options_.identity;
     spec.cgroup_name = next_cgroup_name();
     spec.require_isolation = options_.require_isolation;
@@ -72,7 +104,7 @@ common::result<finished_run> sandbox_runner::run(const build_outcome& build,
     if (!outcome) {
         return outcome.err();
     }
-    return finished_run{std::move(outcome.value()), request.run_dir / "evidence"};
+    return finished_run{std::move(outcome.value()), request.run_dir / "evidence", probe_log.value()};
 }
 
 common::result<isolation_report> sandbox_runner::check_isolation() const {

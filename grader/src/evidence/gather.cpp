@@ -1,9 +1,11 @@
 #include "grader/evidence/gather.hpp"
 
 #include "common/text_file.hpp"
+#include "grader/evidence/blocking.hpp"
 #include "grader/evidence/crash.hpp"
 #include "grader/evidence/fanout.hpp"
 #include "grader/evidence/runtime_trace.hpp"
+#include "grader/evidence/script_crash.hpp"
 #include "grader/evidence/untrusted.hpp"
 #include "mock_api/journal.hpp"
 
@@ -46,10 +48,20 @@ gather_evidence(const scenario_spec& spec, const run_outcome& run, const run_fil
         return common::error{common::errc::internal,
                              std::string("the mock's journal is unreadable: ") + e.what()};
     }
-    auto ev = derive_evidence(spec, run, std::move(fanout));
+    // Node's and Python's own diagnostics are evidence about blocking, not the candidate's
+    // words: the checks read stderr without them.
+    auto diagnostics = split_runtime_diagnostics(run.stderr_text, files.source_dir);
+    run_outcome candidate_run = run;
+    candidate_run.stderr_text = std::move(diagnostics.candidate_stderr);
+    auto ev = derive_evidence(spec, std::move(candidate_run), std::move(fanout));
+    for (auto& f : analyse_script_crash(ev.run, files.source_dir)) {
+        ev.crashes.push_back(std::move(f));
+    }
     ev.files = list_evidence_files(files.evidence_dir);
     ev.runtime_trace =
         read_runtime_trace(files.evidence_dir / runtime_trace_file, files.source_dir);
+    ev.blocking = read_blocking_evidence(
+        {files.probe_log, files.source_dir, files.own_binaries}, diagnostics.calls, ev.runtime_trace);
     return ev;
 }
 

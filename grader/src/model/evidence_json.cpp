@@ -27,6 +27,9 @@ json to_json(const finding& f) {
     if (f.excerpt) {
         j["excerpt"] = {{"first_line", f.excerpt->first_line}, {"lines", f.excerpt->lines}};
     }
+    if (!f.sources.empty()) {
+        j["sources"] = f.sources;
+    }
     return j;
 }
 
@@ -43,7 +46,88 @@ finding finding_from_json(const json& j) {
         f.excerpt = source_excerpt{field<int>(j["excerpt"], "first_line", 0),
                                    field<std::vector<std::string>>(j["excerpt"], "lines", {})};
     }
+    f.sources = field<std::vector<std::string>>(j, "sources", {});
     return f;
+}
+
+json to_json(const blocking_evidence& b) {
+    json calls = json::array();
+    for (const auto& c : b.calls) {
+        calls.push_back({{"call", c.call},
+                         {"detail", c.detail},
+                         {"context", c.context},
+                         {"file", c.file.empty() ? json(nullptr) : json(c.file)},
+                         {"line", c.line > 0 ? json(c.line) : json(nullptr)},
+                         {"function", c.function},
+                         {"duration_ms", rounded(c.duration_ms, 1e-3)},
+                         {"count", c.count},
+                         {"sources", c.sources}});
+    }
+    return {{"probe_loaded", b.probe_loaded},
+            {"probe_missing", b.probe_missing.empty() ? json(nullptr) : json(b.probe_missing)},
+            {"runtimes_seen", b.runtimes_seen},
+            {"calls", calls},
+            {"excused", b.excused},
+            {"truncated", b.truncated}};
+}
+
+blocking_evidence blocking_from_json(const json& j) {
+    blocking_evidence b;
+    b.probe_loaded = field<bool>(j, "probe_loaded", false);
+    b.probe_missing = field<std::string>(j, "probe_missing", "");
+    b.runtimes_seen = field<std::vector<std::string>>(j, "runtimes_seen", {});
+    for (const auto& c : array_field(j, "calls")) {
+        b.calls.push_back({field<std::string>(c, "call", ""),
+                           field<std::string>(c, "detail", ""),
+                           field<std::string>(c, "context", ""),
+                           field<std::string>(c, "file", ""),
+                           field<int>(c, "line", 0),
+                           field<std::string>(c, "function", ""),
+                           field<double>(c, "duration_ms", 0),
+                           field<std::size_t>(c, "count", 1),
+                           field<std::vector<std::string>>(c, "sources", {})});
+    }
+    b.excused = field<std::size_t>(j, "excused", 0);
+    b.truncated = field<bool>(j, "truncated", false);
+    return b;
+}
+
+json to_json(const static_analysis& a) {
+    json rules = json::array();
+    for (const auto& r : a.rules) {
+        rules.push_back({{"id", r.id},
+                         {"category", r.category},
+                         {"severity", r.severity},
+                         {"message", r.message},
+                         {"explanation", r.explanation}});
+    }
+    json findings = json::array();
+    for (const auto& f : a.findings) {
+        findings.push_back(to_json(f));
+    }
+    return {{"ran", a.ran},
+            {"files", a.files},
+            {"errors", a.errors},
+            {"rules", rules},
+            {"findings", findings}};
+}
+
+static_analysis static_analysis_from_json(const json& j) {
+    static_analysis a;
+    a.ran = field<bool>(j, "ran", false);
+    a.files = field<std::vector<std::string>>(j, "files", {});
+    a.errors = field<std::vector<std::string>>(j, "errors", {});
+    for (const auto& r : array_field(j, "rules")) {
+        a.rules.push_back({field<std::string>(r, "id", ""),
+                           field<std::string>(r, "category", ""),
+                           field<std::string>(r, "severity", ""),
+                           field<std::string>(r, "message", ""),
+                           field<std::string>(r, "explanation", "")});
+    }
+    for (const auto& f : array_field(j, "findings")) {
+        a.findings.push_back(finding_from_json(f));
+    }
+    return a;
 }
 
 json to_json(const run_outcome& o, std::size_t text_cap) {

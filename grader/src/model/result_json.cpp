@@ -66,6 +66,7 @@ json scenario_json(const scenario_result& s) {
         if (s.runtime_trace.present) {
             sj["runtime_trace"] = to_json(s.runtime_trace);
         }
+        sj["blocking"] = to_json(s.blocking);
         json files = json::array();
         for (const auto& f : s.evidence_files) {
             files.push_back({{"name", f.name}, {"bytes", f.bytes}});
@@ -97,6 +98,9 @@ scenario_result scenario_from_json(const json& j) {
     }
     if (j.is_object() && j.contains("runtime_trace")) {
         s.runtime_trace = runtime_trace_from_json(j["runtime_trace"]);
+    }
+    if (j.is_object() && j.contains("blocking")) {
+        s.blocking = blocking_from_json(j["blocking"]);
     }
     for (const auto& f : array_field(j, "evidence_files")) {
         s.evidence_files.push_back(
@@ -175,6 +179,7 @@ json to_json(const grade_result& r) {
             {"gates_failed", r.gates_failed},
             {"categories", categories_json(r.checks)},
             {"build", build_json(r.build)},
+            {"static_analysis", to_json(r.statics)},
             {"scenarios", std::move(scenarios)},
             {"hidden_scenarios_not_run", r.hidden_scenarios_not_run},
             {"work_dir", r.work_dir.empty() ? json(nullptr) : json(r.work_dir)},
@@ -203,6 +208,9 @@ common::result<grade_result> grade_result_from_json(const json& j) {
                                                                             : json::object());
     r.build = build_from_json(j.contains("build") ? j["build"] : none);
     r.build.isolation = r.isolation;
+    if (j.contains("static_analysis")) {
+        r.statics = static_analysis_from_json(j["static_analysis"]);
+    }
     for (const auto& s : array_field(j, "scenarios")) {
         r.scenarios.push_back(scenario_from_json(s));
     }

@@ -31,8 +31,7 @@ double seconds_since(clock_type::time_point start) {
 /// The mock runs as a uid of its own (not the candidate's: the candidate can neither signal
 /// it nor see it in its /proc) and dies with the runner (without a PID namespace nothing
 /// else would kill it).
-// Out of line: inlined into Boost.Process's launcher, GCC 12 warns falsely (array-bounds).
-[[gnu::noinline]] int become_mock(int uid, int gid) {
+int become_mock(int uid, int gid) {
     if (uid >= 0 &&
         (::setgroups(0, nullptr) != 0 ||
          ::setresgid(static_cast<gid_t>(gid), static_cast<gid_t>(gid), static_cast<gid_t>(gid)) !=

@@ -30,9 +30,10 @@ build_evidence gather_build_evidence(const build_outcome& build);
 struct scenario_evidence {
     std::string scenario; ///< its name
     double deadline_s = 0;
-    run_outcome run;
+    run_outcome run; ///< stderr without the runtimes' own diagnostics (evidence/blocking.hpp)
     fanout_evidence fanout;               ///< from the mock's journal
     runtime_trace_evidence runtime_trace; ///< RT_TRACE_FILE, when the runtime wrote it
+    blocking_evidence blocking;           ///< blocking calls in async context (dynamic)
     std::vector<evidence_file> files;     ///< what the run left in its evidence directory
     mock_api::oracle oracle;              ///< what the scenario's answers imply
     std::vector<finding> crashes;         ///< from stderr and the wait status
@@ -49,6 +50,8 @@ struct run_files {
     std::filesystem::path journal;      ///< the mock's journal (written by the mock)
     std::filesystem::path evidence_dir; ///< files the candidate's run wrote for the grader
     std::filesystem::path source_dir;   ///< the working copy (findings are relative to it)
+    std::filesystem::path probe_log;    ///< the blocking-call probe's log; empty: not injected
+    std::vector<std::filesystem::path> own_binaries; ///< the build's output (symbolised)
 };
 
 /// Reads a finished run: the journal (an unreadable journal is an error: the run cannot be

@@ -31,6 +31,8 @@ struct finding {
     std::string message;                     ///< one line, plain English
     std::string detail;                      ///< optional longer text (compiler output, excerpt)
     std::optional<source_excerpt> excerpt{}; ///< lines around file:line, when located
+    /// Which evidence sources saw it, when several could ("probe", "static", ...).
+    std::vector<std::string> sources{};
 };
 
 } // namespace grader

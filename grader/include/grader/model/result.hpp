@@ -123,6 +123,50 @@ struct runtime_trace_evidence {
     std::string refused;               ///< the file was not read at all, and why
 };
 
+/// A blocking call made in async context, as the run's dynamic evidence showed it: the LD_PRELOAD
+/// probe (grader/probe/), Node's --trace-sync-io, Python's asyncio debug mode, the C++
+/// runtime's watchdog. Written by the candidate's own process: it can condemn, never excuse.
+struct blocking_call {
+    std::string call;    ///< "clock_nanosleep", "readFileSync", "time.sleep", ...
+    std::string detail;  ///< "sleep 200 ms", "path=/data/x"
+    std::string context; ///< "tokio worker task poll", "node event loop", ...
+    std::string file;    ///< the candidate's own innermost frame, relative to the submission
+    int line = 0;
+    std::string function;
+    double duration_ms = 0;
+    std::size_t count = 1;
+    std::vector<std::string> sources; ///< "probe", "node --trace-sync-io", "asyncio debug",
+                                      ///< "runtime watchdog"
+};
+
+/// What one run showed about blocking calls.
+struct blocking_evidence {
+    bool probe_loaded = false;  ///< the probe said hello: its silence means something
+    std::string probe_missing;  ///< why its half is "not run" ("no heartbeat: statically linked?")
+    std::vector<std::string> runtimes_seen; ///< async runtimes met; none: nothing to block
+    std::vector<blocking_call> calls;       ///< in async context, most frequent first
+    std::size_t excused = 0;                ///< blocking calls where they belong (spawn_blocking)
+    bool truncated = false;                 ///< the probe's log was cut
+};
+
+/// A static analysis rule that fired (what a SARIF consumer shows next to its results).
+struct static_rule {
+    std::string id; ///< "rust-thread-sleep-in-async"
+    std::string category;
+    std::string severity;
+    std::string message;     ///< one line
+    std::string explanation; ///< why, and what to do instead
+};
+
+/// Static findings over the submission's sources (tree-sitter rules; clippy for Rust).
+struct static_analysis {
+    bool ran = false;
+    std::vector<std::string> files;  ///< analysed, relative to the submission
+    std::vector<std::string> errors; ///< files it could not read or parse fully
+    std::vector<static_rule> rules;  ///< the rules that fired
+    std::vector<finding> findings;   ///< finding::id is the rule's id
+};
+
 /// A file the run left in its evidence directory (the runtime trace, a probe's log).
 struct evidence_file {
     std::string name;
@@ -140,6 +184,7 @@ struct scenario_result {
     run_outcome outcome;
     fanout_evidence fanout;
     runtime_trace_evidence runtime_trace; ///< RT_TRACE_FILE, when the submission used the runtime
+    blocking_evidence blocking;           ///< blocking calls in async context, by any source
     std::vector<evidence_file> evidence_files;
     std::string run_dir;   ///< kept only with --keep-workdir
     double overhead_s = 0; ///< sandbox + mock + analysis beyond the candidate's own wall time
@@ -181,6 +226,7 @@ struct grade_result {
     std::string isolation;             ///< the summary line of isolation_detail
     isolation_report isolation_detail; ///< of the first run (build or scenario)
     build_result build;
+    static_analysis statics; ///< the submission's sources (`lint` renders only this)
     std::vector<scenario_result> scenarios;
     std::vector<check_result> checks;
     int hidden_scenarios_not_run = 0;

@@ -21,6 +21,12 @@ nlohmann::json to_json(const run_outcome& o,
                        std::size_t text_cap = std::numeric_limits<std::size_t>::max());
 run_outcome run_outcome_from_json(const nlohmann::json& j);
 
+nlohmann::json to_json(const blocking_evidence& b);
+blocking_evidence blocking_from_json(const nlohmann::json& j);
+
+nlohmann::json to_json(const static_analysis& a);
+static_analysis static_analysis_from_json(const nlohmann::json& j);
+
 nlohmann::json to_json(const isolation_report& i);
 isolation_report isolation_from_json(const nlohmann::json& j);
 
