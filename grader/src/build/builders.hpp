@@ -53,9 +53,21 @@ double seconds_since(std::chrono::steady_clock::time_point started);
 /// Profile settings that hold whatever the candidate's Cargo.toml says.
 void add_cargo_profile(std::map<std::string, std::string>& env,
                        const std::filesystem::path& target_dir);
-/// `cargo build --release --offline --message-format=json` against Debian's registry.
+/// `cargo build --release --offline --message-format=json` against Debian's registry (or
+/// another subcommand with the same options: clippy).
 std::vector<std::string> cargo_command(const std::filesystem::path& cargo,
-                                       const std::vector<std::string>& extra);
+                                       const std::vector<std::string>& extra,
+                                       const std::string& subcommand = "build");
+/// A clippy lint the grader asks for, and what it is about.
+struct clippy_lint {
+    std::string name;     ///< "await_holding_lock"
+    std::string category; ///< concurrency | style
+    std::string severity; ///< warning | info
+};
+const std::vector<clippy_lint>& clippy_lints();
+/// `cargo clippy` like cargo_command, warning on clippy_lints().
+std::vector<std::string> clippy_command(const std::filesystem::path& cargo,
+                                        const std::vector<std::string>& extra);
 /// The warm dependency cache's target directory for this toolchain, built if missing (empty
 /// when it could not be built); `note` says which ("warm", "cold (cache built now)", ...).
 std::filesystem::path ensure_warm_cache(const build_context& ctx,

@@ -137,6 +137,45 @@ void interpret_cargo(const sandbox_outcome& r, const build_context& ctx, build_o
                   " s (dependency cache: " + out.cache + ")";
 }
 
+// clippy over the built package (the warm cache holds the dependencies' check artifacts too):
+// only the lints clippy_lints() names count.
+void run_clippy(const build_context& ctx,
+                const fs::path& cargo,
+                std::map<std::string, std::string> env,
+                std::vector<view_path> view,
+                build_outcome& out) {
+    auto ran = run_build_step(
+        ctx, ctx.work_dir / "clippy-run", clippy_command(cargo, {}), out.source_dir, env, view);
+    if (!ran || !ran.value().error.empty() || ran.value().run.timed_out) {
+        out.lint_note = "clippy did not run: " +
+                        (!ran ? ran.err().message
+                              : ran.value().error.empty() ? "timed out" : ran.value().error);
+        return;
+    }
+    auto messages =
+        parse_cargo_messages(ran.value().run.stdout_text, fs::canonical(out.source_dir));
+    for (auto& f : messages.findings) {
+        const auto lint = std::find_if(clippy_lints().begin(), clippy_lints().end(), [&](auto& l) {
+            return f.id == "clippy::" + l.name;
+        });
+        if (lint == clippy_lints().end()) {
+            continue;
+        }
+        f.level = lint->severity == "warning" ? severity::warning : severity::info;
+        f.sources = {"clippy"};
+        if (std::none_of(out.lint_rules.begin(), out.lint_rules.end(), [&](auto& r) {
+                return r.id == f.id;
+            })) {
+            out.lint_rules.push_back({f.id, lint->category, lint->severity, f.message,
+                                      "clippy's " + lint->name + " lint: https://rust-lang.github.io/rust-clippy/master/#" + lint->name});
+        }
+        out.lint_findings.push_back(std::move(f));
+    }
+    if (ran.value().run.exit_code != 0) {
+        out.lint_note = "clippy exited with " + std::to_string(ran.value().run.exit_code.value_or(-1));
+    }
+}
+
 } // namespace
 
 build_outcome build_rust(const submission& sub, const build_context& ctx) {
@@ -167,6 +206,9 @@ build_outcome build_rust(const submission& sub, const build_context& ctx) {
     }
     out.isolation = ran.value().isolation;
     interpret_cargo(ran.value(), ctx, out);
+    if (out.ok) {
+        run_clippy(ctx, cargo, env, view, out);
+    }
     return out;
 }
 

@@ -96,7 +96,8 @@ fs::path ensure_warm_cache(const build_context& ctx,
                            const fs::path& cargo,
                            const std::string& toolchain,
                            std::string& note) {
-    const std::string key = sha256_hex(toolchain + warmup_manifest).substr(0, 16);
+    // "clippy": the cache also holds the dependencies' check artifacts clippy needs.
+    const std::string key = sha256_hex(toolchain + warmup_manifest + "clippy").substr(0, 16);
     const fs::path root = ctx.cache_dir / ("cargo-warm-" + key);
     fs::create_directories(root);
     // One builder at a time; others wait for it and then reuse the result.

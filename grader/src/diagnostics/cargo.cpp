@@ -26,7 +26,11 @@ std::optional<finding> diagnostic(const json& m, const fs::path& source) {
     if (level != "error" && level != "warning") {
         return std::nullopt;
     }
-    finding f{level == "error" ? "build-error" : "build-warning",
+    // clippy's lints keep their name ("clippy::await_holding_lock"); rustc's are build-*.
+    const auto code = m.contains("code") && m["code"].is_object() ? m["code"].value("code", "")
+                                                                   : std::string();
+    const bool clippy = code.rfind("clippy::", 0) == 0;
+    finding f{clippy ? code : level == "error" ? "build-error" : "build-warning",
               level == "error" ? severity::error : severity::warning,
               "",
               0,

@@ -187,6 +187,18 @@ void evaluate_build_checks(const rubric& rb, const build_outcome& build, grade_r
 }
 
 // Every scenario check, per scenario it names, in rubric order.
+// clippy's findings on a Rust build join the static ones, located like them.
+void add_lints(const build_outcome& build, static_analysis& statics) {
+    statics.rules.insert(statics.rules.end(), build.lint_rules.begin(), build.lint_rules.end());
+    for (auto f : build.lint_findings) {
+        f.excerpt = read_source_excerpt(build.source_dir, f.file, f.line);
+        statics.findings.push_back(std::move(f));
+    }
+    if (!build.lint_note.empty()) {
+        statics.errors.push_back(build.lint_note);
+    }
+}
+
 // The blocking check: the runs it names that ran, and the static findings.
 check_result blocking_check(const check_spec& check,
                             const std::vector<scenario_run>& runs,
@@ -283,6 +295,7 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
     evaluate_build_checks(rb, build, result);
     // The working copy as built (generated files are skipped), or the submission itself.
     result.statics = analyse_sources(build.source_dir.empty() ? sub.value().dir : build.source_dir);
+    add_lints(build, result.statics);
     std::vector<scenario_run> runs;
     for (const auto* spec : chosen.value()) {
         runs.push_back(build.ok ? run_scenario(*spec, build, rb, options, work, run)

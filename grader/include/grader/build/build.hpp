@@ -13,6 +13,7 @@
 
 #include "common/result.hpp"
 #include "grader/model/finding.hpp"
+#include "grader/model/result.hpp"
 #include "grader/sandbox/sandbox.hpp"
 #include "grader/submission.hpp"
 
@@ -50,6 +51,11 @@ struct build_outcome {
     std::string summary;    ///< one line for the report
     std::string log;        ///< compiler output, capped
     std::vector<finding> findings;
+    /// clippy's findings on a built Rust submission (finding::id "clippy::<lint>"), and what
+    /// became of the clippy run ("", or why it gave nothing).
+    std::vector<finding> lint_findings;
+    std::vector<static_rule> lint_rules; ///< the clippy lints that fired
+    std::string lint_note;
 };
 
 /// Builds the submission; failures are outcomes with findings, not errors. Errors are left
