@@ -29,7 +29,8 @@ struct grade_options {
 common::result<grade_result> grade(const rubric& rb, const grade_options& options, runner& run);
 
 /// Removes work roots ("takehome-grader-<pid>-...") in `temp_dir` whose grader is no longer
-/// running (killed before it could clean up). Gradings side by side are left alone.
+/// running (killed before it could clean up). Gradings side by side, and work roots kept with
+/// --keep-workdir (marked by a .keep file), are left alone.
 void sweep_stale_work_roots(const std::filesystem::path& temp_dir);
 
 } // namespace grader

@@ -34,7 +34,7 @@ std::vector<std::string> cargo_command(const fs::path& cargo,
 }
 
 std::vector<std::string> clippy_command(const fs::path& cargo,
-                                       const std::vector<std::string>& extra) {
+                                        const std::vector<std::string>& extra) {
     auto cmd = cargo_command(cargo, extra, "clippy");
     cmd.push_back("--");
     for (const auto& lint : clippy_lints()) {

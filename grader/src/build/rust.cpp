@@ -147,9 +147,9 @@ void run_clippy(const build_context& ctx,
     auto ran = run_build_step(
         ctx, ctx.work_dir / "clippy-run", clippy_command(cargo, {}), out.source_dir, env, view);
     if (!ran || !ran.value().error.empty() || ran.value().run.timed_out) {
-        out.lint_note = "clippy did not run: " +
-                        (!ran ? ran.err().message
-                              : ran.value().error.empty() ? "timed out" : ran.value().error);
+        out.lint_note = "clippy did not run: " + (!ran                        ? ran.err().message
+                                                  : ran.value().error.empty() ? "timed out"
+                                                                              : ran.value().error);
         return;
     }
     auto messages =
@@ -166,13 +166,19 @@ void run_clippy(const build_context& ctx,
         if (std::none_of(out.lint_rules.begin(), out.lint_rules.end(), [&](auto& r) {
                 return r.id == f.id;
             })) {
-            out.lint_rules.push_back({f.id, lint->category, lint->severity, f.message,
-                                      "clippy's " + lint->name + " lint: https://rust-lang.github.io/rust-clippy/master/#" + lint->name});
+            out.lint_rules.push_back(
+                {f.id,
+                 lint->category,
+                 lint->severity,
+                 f.message,
+                 "clippy's " + lint->name +
+                     " lint: https://rust-lang.github.io/rust-clippy/master/#" + lint->name});
         }
         out.lint_findings.push_back(std::move(f));
     }
     if (ran.value().run.exit_code != 0) {
-        out.lint_note = "clippy exited with " + std::to_string(ran.value().run.exit_code.value_or(-1));
+        out.lint_note =
+            "clippy exited with " + std::to_string(ran.value().run.exit_code.value_or(-1));
     }
 }
 

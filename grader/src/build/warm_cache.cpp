@@ -85,6 +85,10 @@ bool build_warm_cache(const build_context& ctx, const fs::path& cargo, const fs:
         auto out =
             run_build_step(trusted, root / "run", cargo_command(cargo, features), crate, env, view);
         ok = ok && out && out.value().run.exit_code == 0;
+        // The dependencies' check artifacts, for the clippy run after each build.
+        auto lint = run_build_step(
+            trusted, root / "run", clippy_command(cargo, features), crate, env, view);
+        ok = ok && lint && lint.value().run.exit_code == 0;
     }
     remove_package_artifacts(target / "release", warmup_crate);
     return ok;
@@ -96,8 +100,9 @@ fs::path ensure_warm_cache(const build_context& ctx,
                            const fs::path& cargo,
                            const std::string& toolchain,
                            std::string& note) {
-    // "clippy": the cache also holds the dependencies' check artifacts clippy needs.
-    const std::string key = sha256_hex(toolchain + warmup_manifest + "clippy").substr(0, 16);
+    // The cache also holds the dependencies' check artifacts clippy needs.
+    const std::string key =
+        sha256_hex(toolchain + warmup_manifest + "with clippy's check artifacts").substr(0, 16);
     const fs::path root = ctx.cache_dir / ("cargo-warm-" + key);
     fs::create_directories(root);
     // One builder at a time; others wait for it and then reuse the result.

@@ -27,10 +27,12 @@ std::optional<finding> diagnostic(const json& m, const fs::path& source) {
         return std::nullopt;
     }
     // clippy's lints keep their name ("clippy::await_holding_lock"); rustc's are build-*.
-    const auto code = m.contains("code") && m["code"].is_object() ? m["code"].value("code", "")
-                                                                   : std::string();
+    const auto code =
+        m.contains("code") && m["code"].is_object() ? m["code"].value("code", "") : std::string();
     const bool clippy = code.rfind("clippy::", 0) == 0;
-    finding f{clippy ? code : level == "error" ? "build-error" : "build-warning",
+    finding f{clippy             ? code
+              : level == "error" ? "build-error"
+                                 : "build-warning",
               level == "error" ? severity::error : severity::warning,
               "",
               0,

@@ -205,8 +205,9 @@ check_result blocking_check(const check_spec& check,
                             const static_analysis& statics) {
     std::vector<const scenario_evidence*> judged;
     for (const auto& sr : runs) {
-        if (sr.evidence && std::find(check.scenarios.begin(), check.scenarios.end(),
-                                     sr.spec->name) != check.scenarios.end()) {
+        if (sr.evidence &&
+            std::find(check.scenarios.begin(), check.scenarios.end(), sr.spec->name) !=
+                check.scenarios.end()) {
             judged.push_back(&*sr.evidence);
         }
     }
@@ -259,7 +260,8 @@ void sweep_stale_work_roots(const fs::path& temp_dir) {
         if (name.rfind(prefix, 0) != 0 ||
             std::from_chars(name.data() + prefix.size(), name.data() + name.size(), owner).ec !=
                 std::errc{} ||
-            owner <= 0 || ::kill(owner, 0) == 0 || errno != ESRCH) {
+            owner <= 0 || ::kill(owner, 0) == 0 || errno != ESRCH ||
+            fs::exists(entry.path() / ".keep", ec)) {
             continue;
         }
         std::error_code removing;
@@ -284,6 +286,9 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
         return common::error{common::errc::io, e.what()};
     }
     const work_root_guard cleanup(work, options.keep_workdir);
+    if (options.keep_workdir) {
+        std::ofstream(work / ".keep") << "kept with --keep-workdir: never swept\n";
+    }
     auto built = run.build(sub.value(), build_request_for(rb, sub.value(), work));
     if (!built) {
         return built.err();

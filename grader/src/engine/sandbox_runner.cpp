@@ -34,10 +34,10 @@ common::result<std::filesystem::path> sandbox_runner::inject_probe(sandbox_spec&
     const fs::path log_dir = (run_dir / probe_log_file).parent_path();
     std::error_code ec;
     fs::create_directories(log_dir, ec);
-    if (ec || (options_.identity.uid >= 0 &&
-               ::chown(log_dir.c_str(),
-                       static_cast<uid_t>(options_.identity.uid),
-                       static_cast<gid_t>(options_.identity.gid)) != 0)) {
+    if (ec ||
+        (options_.identity.uid >= 0 && ::chown(log_dir.c_str(),
+                                               static_cast<uid_t>(options_.identity.uid),
+                                               static_cast<gid_t>(options_.identity.gid)) != 0)) {
         return common::error{common::errc::io, "cannot prepare " + log_dir.string()};
     }
     spec.env["LD_PRELOAD"] = options_.probe_library.string();
@@ -104,7 +104,8 @@ common::result<finished_run> sandbox_runner::run(const build_outcome& build,
     if (!outcome) {
         return outcome.err();
     }
-    return finished_run{std::move(outcome.value()), request.run_dir / "evidence", probe_log.value()};
+    return finished_run{
+        std::move(outcome.value()), request.run_dir / "evidence", probe_log.value()};
 }
 
 common::result<isolation_report> sandbox_runner::check_isolation() const {

@@ -33,7 +33,8 @@ struct located {
 std::vector<located> located_findings(const grade_result& r) {
     std::vector<located> out;
     for (const auto& f : r.statics.findings) {
-        const auto rule = std::find_if(r.statics.rules.begin(), r.statics.rules.end(),
+        const auto rule = std::find_if(r.statics.rules.begin(),
+                                       r.statics.rules.end(),
                                        [&](const static_rule& x) { return x.id == f.id; });
         out.push_back({&f, rule == r.statics.rules.end() ? "style" : rule->category});
     }
@@ -64,7 +65,8 @@ std::string readable_name(const std::string& id) {
 }
 
 json rule_of(const std::string& id, const grade_result& r, const located& first) {
-    const auto rule = std::find_if(r.statics.rules.begin(), r.statics.rules.end(),
+    const auto rule = std::find_if(r.statics.rules.begin(),
+                                   r.statics.rules.end(),
                                    [&](const static_rule& x) { return x.id == id; });
     std::string brief = first.category + ": " + id;
     std::string full = first.f->message;
