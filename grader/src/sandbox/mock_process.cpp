@@ -30,9 +30,14 @@ double seconds_since(clock_type::time_point start) {
 
 /// The mock runs as a uid of its own (not the candidate's: the candidate can neither signal
 /// it nor see it in its /proc) and dies with the runner (without a PID namespace nothing
-/// else would kill it).
+/// else would kill it). It works in its own directory, entered while still root: its files
+/// are named relative to it, since the directories above (the grader's TMPDIR, say) need
+/// not let the mock's uid through.
 // Out of line: inlined into Boost.Process's launcher, GCC 12 warns falsely (array-bounds).
-[[gnu::noinline]] int become_mock(int uid, int gid) {
+[[gnu::noinline]] int become_mock(const char* dir, int uid, int gid) {
+    if (::chdir(dir) != 0) {
+        return errno;
+    }
     if (uid >= 0 &&
         (::setgroups(0, nullptr) != 0 ||
          ::setresgid(static_cast<gid_t>(gid), static_cast<gid_t>(gid), static_cast<gid_t>(gid)) !=
@@ -46,12 +51,13 @@ double seconds_since(clock_type::time_point start) {
 }
 
 struct mock_setup {
+    const char* dir = nullptr;
     int uid = -1;
     int gid = -1;
 
     template <typename Launcher>
     bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
-        if (const int err = become_mock(uid, gid); err != 0) {
+        if (const int err = become_mock(dir, uid, gid); err != 0) {
             return {err, bp::system_category()};
         }
         return {};
@@ -89,14 +95,14 @@ start_mock(asio::io_context& ctx, const sandbox_spec& spec, bool switch_uid, san
         std::make_unique<bp::process>(ctx,
                                       spec.mock_exe.string(),
                                       std::vector<std::string>{"--scenario",
-                                                               (dir / "scenario.yaml").string(),
+                                                               "scenario.yaml",
                                                                "--port",
                                                                "0",
                                                                "--no-admin",
                                                                "--journal",
-                                                               m.journal.string()},
+                                                               "journal.json"},
                                       bp::process_stdio{nullptr, mock_out, log},
-                                      mock_setup{uid, spec.identity.mock_gid});
+                                      mock_setup{dir.c_str(), uid, spec.identity.mock_gid});
     if (log != nullptr) {
         std::fclose(log);
     }
