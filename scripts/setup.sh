@@ -3,6 +3,7 @@
 # samples need on a fresh Debian (bookworm) machine. Safe to run again: apt skips what is there.
 #
 #   scripts/setup.sh            what the build, the tests and the bundled samples need
+#   scripts/setup.sh --test     also what the hostile-submission tests use (capsh, strace)
 #   scripts/setup.sh --bench    also the benchmarks' baselines (nginx, wrk)
 #
 # Later issues add to the package list (bubblewrap, chromium ...) here and nowhere else.
@@ -30,11 +31,17 @@ packages=(
     # addr2line for the analysis's symbolisation
     nodejs binutils
 )
-# Only for bench/: Debian's nginx package starts a server on port 80 when installed, which a
-# machine that only builds and tests has no use for.
-if [[ ${1:-} == --bench ]]; then
-    packages+=(nginx-light wrk)
-fi
+for tier in "$@"; do
+    case $tier in
+    # tests/grader/hostile_test.cpp: capsh runs the grader without some capabilities (the
+    # isolation report must say what is missing); the escape-syscalls case tries strace
+    --test) packages+=(libcap2-bin strace) ;;
+    # Only for bench/: Debian's nginx package starts a server on port 80 when installed, which
+    # a machine that only builds and tests has no use for.
+    --bench) packages+=(nginx-light wrk) ;;
+    *) echo "setup: unknown option $tier (--test, --bench)" >&2; exit 2 ;;
+    esac
+done
 
 # tree-sitter grammars for grader/analysis: pinned ABI-14 releases from the npm registry, exactly as
 # grader/analysis/grammars/package-lock.json says. Only their C sources are used (CMake compiles

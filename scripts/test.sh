@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-build-test}
 shift || true
-scripts/setup.sh
+scripts/setup.sh --test
 scripts/build.sh "$dir" -DTG_WARNINGS_AS_ERRORS=ON "$@"
 # shellcheck disable=SC2086
 ctest --test-dir "$dir" --output-on-failure --parallel "$(nproc)" --timeout 900 ${CTEST_ARGS:-}
