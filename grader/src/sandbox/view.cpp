@@ -160,7 +160,11 @@ bool add_dev(const fs::path& root, int disk_mb, confine_report& r) {
 }
 
 // Only the processes of its own uid are visible (not the runner's nor the mock's, whose
-// command lines name the run's files).
+// command lines name the run's files). The kernel's settings are read-only: writing
+// /proc/sys takes no capability, only the file's owner, so a command that could not be given
+// a uid of its own (it runs as root, without capabilities) could otherwise set
+// kernel.core_pattern (a program the kernel runs as root on the host) or the host's name,
+// and /proc/sysrq-trigger could reboot the machine.
 bool add_proc(const fs::path& root, confine_report& r) {
     const fs::path proc = root / "proc";
     std::error_code ec;
@@ -169,6 +173,11 @@ bool add_proc(const fs::path& root, confine_report& r) {
     if (::mount("proc", proc.c_str(), "proc", flags, "hidepid=invisible") != 0 &&
         ::mount("proc", proc.c_str(), "proc", flags, "hidepid=2") != 0) {
         return fail(r, "mounting /proc");
+    }
+    for (const char* name : {"sys", "sysrq-trigger", "irq", "bus", "fs"}) {
+        if (fs::exists(proc / name, ec) && !bind(proc / name, proc / name, true)) {
+            return fail(r, std::string("making /proc/") + name + " read-only");
+        }
     }
     return true;
 }
