@@ -259,8 +259,11 @@ hostile_grade grade_case(const workspace& ws,
     return g;
 }
 
-/// A submission of our own, graded with `rubric` limits: for the proofs.
-hostile_grade grade_program(const std::string& program, const std::string& limits) {
+/// A submission of our own, graded with these rubric limits (run by `wrapper`, e.g. capsh):
+/// for the proofs.
+hostile_grade grade_program(const std::string& program,
+                            const std::string& limits,
+                            const std::vector<std::string>& wrapper) {
     temp_dir dir;
     dir.write("sub/submission.yaml", "language: python\nrun: python3 program.py\n");
     dir.write("sub/program.py", program);
@@ -270,17 +273,32 @@ hostile_grade grade_program(const std::string& program, const std::string& limit
                       "}\nscenarios:\n  - name: one\n    deadline_s: 10\n"
                       "    inline: {name: one, jobs: {count: 1}}\n"
                       "checks:\n  - {id: crash, category: crash, scenarios: all}\n");
-    const auto g = test_support::grade(dir.path() / "sub", dir, {"--rubric", rubric.string()});
+    std::vector<std::string> argv = wrapper;
+    const auto json = dir.path() / "result.json";
+    for (const auto& a : {test_support::grader_exe,
+                          std::string("grade"),
+                          (dir.path() / "sub").string(),
+                          std::string("--rubric"),
+                          rubric.string(),
+                          std::string("--json"),
+                          json.string()}) {
+        argv.push_back(a);
+    }
+    spawned grader(argv, {}, dir.path() / "out", dir.path() / "err", true);
+    const auto code = grader.wait_for(60s);
+    REQUIRE(code.has_value());
     hostile_grade h;
-    h.exit_code = g.run.exit_code;
-    h.result = g.result;
-    h.err = g.run.err;
+    h.exit_code = *code;
+    h.err = grader.err();
+    if (std::ifstream in(json); in) {
+        h.result = nlohmann::json::parse(in);
+    }
     return h;
 }
 
 // A harmless program: 100 children that sleep a second. With pids.max 32 some forks must be
 // refused, and the cgroup must count them.
-bool pids_limit_binds() {
+bool pids_limit_binds(const std::vector<std::string>& wrapper = {}) {
     const auto g = grade_program("import os, time\n"
                                  "kids = 0\n"
                                  "for _ in range(100):\n"
@@ -292,7 +310,8 @@ bool pids_limit_binds() {
                                  "    except OSError:\n"
                                  "        pass\n"
                                  "print(kids)\n",
-                                 "pids: 32");
+                                 "pids: 32",
+                                 wrapper);
     INFO(g.err);
     REQUIRE(g.result.is_object());
     const auto& out = g.scenario()["outcome"];
@@ -304,9 +323,9 @@ bool pids_limit_binds() {
 }
 
 // A harmless program: one 300 MB allocation, touched, under a 128 MB limit: OOM-killed.
-bool memory_limit_binds() {
+bool memory_limit_binds(const std::vector<std::string>& wrapper = {}) {
     const auto g =
-        grade_program("block = b'x' * (300 << 20)\nprint(len(block))\n", "memory_mb: 128");
+        grade_program("block = b'x' * (300 << 20)\nprint(len(block))\n", "memory_mb: 128", wrapper);
     INFO(g.err);
     REQUIRE(g.result.is_object());
     const auto& out = g.scenario()["outcome"];
@@ -637,6 +656,12 @@ TEST_CASE("without CAP_SYS_ADMIN the result and the report name the missing meas
     CHECK(test_support::cgroups_of(g.grader).empty());
     CHECK(test_support::entries_of(ws.tmp()).empty());
 
+    // The cgroups do not need the capabilities that are gone: a command running as root,
+    // which RLIMIT_NPROC does not hold, is still held by them.
+    CHECK(g.result["isolation"].get<std::string>().find("; cgroups") != std::string::npos);
+    CHECK(pids_limit_binds(without("cap_sys_admin")));
+    CHECK(memory_limit_binds(without("cap_sys_admin")));
+
     const auto refused = ws.grade({without("cap_sys_admin"), {"--require-isolation"}, -1});
     CHECK(refused.exit_code == 4);
     CHECK(refused.err.find("grader: isolation required but unavailable") != std::string::npos);
@@ -664,6 +689,12 @@ TEST_CASE("without CAP_SETUID and CAP_SETGID the runs say they have no uid of th
     CHECK(g.stdout_text().find("Seccomp:\t2") != std::string::npos);
     CHECK(test_support::cgroups_of(g.grader).empty());
     CHECK(test_support::entries_of(ws.tmp()).empty());
+
+    // The cgroups do not need the capabilities that are gone: a command running as root,
+    // which RLIMIT_NPROC does not hold, is still held by them.
+    CHECK(g.result["isolation"].get<std::string>().find("; cgroups") != std::string::npos);
+    CHECK(pids_limit_binds(without("cap_setuid,cap_setgid")));
+    CHECK(memory_limit_binds(without("cap_setuid,cap_setgid")));
 
     const auto refused = ws.grade({without("cap_setuid,cap_setgid"), {"--require-isolation"}, -1});
     CHECK(refused.exit_code == 4);

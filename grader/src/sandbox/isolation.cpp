@@ -47,10 +47,14 @@ void plan_cgroup(const sandbox_spec& spec,
         r.in_force.push_back(cg.description());
         return;
     }
+    // RLIMIT_NPROC counts a real uid's processes: it stands in only for a uid of the run's
+    // own (the kernel does not hold root to it at all).
     r.unavailable.push_back("memory and process-count cgroups (" +
                             (cg_error.empty() ? std::string("not asked for") : cg_error) +
-                            "): RLIMIT_DATA " + std::to_string(spec.limits.memory_mb) +
-                            " MB and RLIMIT_NPROC stand in");
+                            "): RLIMIT_DATA " + std::to_string(spec.limits.memory_mb) + " MB " +
+                            (c.switch_uid ? "and RLIMIT_NPROC stand in"
+                                          : "stands in; nothing limits its processes but the "
+                                            "deadline"));
 }
 
 } // namespace
