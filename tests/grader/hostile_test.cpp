@@ -513,7 +513,16 @@ TEST_CASE("a candidate that signals everything it can kills only itself",
 TEST_CASE("a run cannot fill the host's disk through its evidence directory",
           "[grader][hostile][e2e]") {
     const workspace ws("disk-fill");
-    grade_case(ws);
+    const auto g = grade_case(ws);
+    // The evidence directory holds one file-size limit (64 MB) in all, and only that much
+    // reached the host.
+    std::uint64_t kept = 0;
+    for (const auto& f : g.scenario()["evidence_files"]) {
+        kept += f["bytes"].get<std::uint64_t>();
+    }
+    CHECK(kept <= 64ull << 20);
+    CHECK(g.stdout_text().find("/evidence: 64 MiB, then No space left on device") !=
+          std::string::npos);
 }
 
 TEST_CASE("a hostile build step is confined like a run", "[grader][hostile][e2e]") {

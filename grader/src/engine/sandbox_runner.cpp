@@ -62,7 +62,7 @@ common::result<finished_run> sandbox_runner::run(const build_outcome& build,
     // Its working copy (writes stay in the run), what it writes for the grader, and what the
     // build says the program needs.
     spec.view = {{build.source_dir, view_access::overlay},
-                 {request.run_dir / "evidence", view_access::read_write}};
+                 {request.run_dir / "evidence", view_access::collected}};
     spec.view.insert(spec.view.end(), build.run_view.begin(), build.run_view.end());
     spec.scratch = {request.run_dir / "home", request.run_dir / "tmp"};
     spec.identity = options_.identity;

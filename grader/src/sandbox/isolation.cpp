@@ -81,6 +81,19 @@ isolation_report plan_confinement(const sandbox_spec& spec,
     } else {
         r.unavailable.push_back("a private root: it sees the host's files as its user may");
     }
+    for (const auto& v : spec.view) {
+        if (v.access != view_access::collected) {
+            continue;
+        }
+        if (c.private_root) {
+            r.in_force.push_back(v.path.filename().string() + " directory: a " +
+                                 std::to_string(spec.limits.file_size_mb) +
+                                 " MB tmpfs, its regular files kept");
+        } else {
+            r.unavailable.push_back("a budget for its " + v.path.filename().string() +
+                                    " directory: it writes to the host's disk");
+        }
+    }
     plan_identity(spec, ns, c, r);
     c.seccomp = ::prctl(PR_GET_SECCOMP) >= 0;
     if (c.seccomp) {
