@@ -1,9 +1,9 @@
 // What a run writes for the grader (its evidence directory) is a host directory, so without
 // a budget a command could fill the host's disk through it (a 64 MiB file size limit, but any
 // number of files) or leave trees the grader then walks. The runner covers it with a tmpfs of
-// its own mount namespace, which the command's view binds; when the command has ended, the
-// regular files at its top are copied to the host directory underneath (reached through a
-// descriptor opened before the mount) and the tmpfs goes.
+// its own mount namespace (1024 inodes at most), which the command's view binds; when the
+// command has ended, the regular files at its top are copied to the host directory underneath
+// (reached through a descriptor opened before the mount) and the tmpfs goes.
 
 #include "parts.hpp"
 
@@ -20,6 +20,8 @@ namespace grader::sandbox {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr int max_files = 1024;
 
 // Copies one regular file of the tmpfs into the host directory; false when it is no regular
 // file (or cannot be read).
@@ -65,7 +67,9 @@ collected_dir::mount(const fs::path& dir, std::uint64_t budget_bytes, std::strin
     collected_dir c;
     struct stat st {};
     const int host = ::open(dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-    const std::string size = "size=" + std::to_string(budget_bytes) + ",mode=0755";
+    // A few files are expected there: a million empty ones would each cost the host an inode.
+    const std::string size = "size=" + std::to_string(budget_bytes) +
+                             ",nr_inodes=" + std::to_string(max_files) + ",mode=0755";
     if (host < 0 || ::fstat(host, &st) != 0 ||
         ::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, size.c_str()) !=
             0) {
