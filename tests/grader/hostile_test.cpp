@@ -469,6 +469,12 @@ TEST_CASE("the candidate has no capabilities and no_new_privs and a seccomp filt
     REQUIRE(uid_at != std::string::npos);
     CHECK(std::stoi(out.substr(uid_at + 5)) != 0);
     CHECK(g.result["isolation"].get<std::string>().find("seccomp") != std::string::npos);
+    CHECK(g.result["isolation_detail"]["unavailable"].empty());
+    CHECK(g.report.find("not in force") == std::string::npos);
+    // With every measure in force, --require-isolation grades (its trial run leaves nothing).
+    const auto strict = ws.grade({{}, {"--require-isolation"}, -1});
+    CHECK(strict.exit_code == 0);
+    CHECK(test_support::entries_of(ws.tmp()).empty());
 }
 
 TEST_CASE("markup and terminal control sequences from the candidate are neutralised",

@@ -76,9 +76,15 @@ common::result<finished_run> sandbox_runner::run(const build_outcome& build,
 }
 
 common::result<isolation_report> sandbox_runner::check_isolation() const {
-    char templ[] = "/tmp/takehome-grader-isolation-XXXXXX";
-    if (::mkdtemp(templ) == nullptr) {
-        return common::error{common::errc::io, "cannot create a scratch directory"};
+    // In TMPDIR, named like a work root ("takehome-grader-<pid>-..."), so that a later grader
+    // sweeps it if this one is killed.
+    std::string templ = (fs::temp_directory_path() /
+                         ("takehome-grader-" + std::to_string(::getpid()) + "-isolation-XXXXXX"))
+                            .string();
+    if (::mkdtemp(templ.data()) == nullptr) {
+        return common::error{common::errc::io,
+                             "cannot create a scratch directory in " +
+                                 fs::temp_directory_path().string()};
     }
     const fs::path dir = templ;
     sandbox_spec spec;
