@@ -213,8 +213,9 @@ void expect_verdict(const workspace& ws, const hostile_grade& g) {
     }
 }
 
-// The run ended within its deadline (+2 s), the grading soon after.
+// The build and the run ended within their deadlines (+2 s), the grading soon after.
 void expect_within_deadline(const workspace& ws, const hostile_grade& g) {
+    CHECK(g.result["build"]["seconds"].get<double>() <= ws.build_timeout_s() + 2);
     if (g.scenario()["ran"] == true) {
         CHECK(g.scenario()["outcome"]["wall_s"].get<double>() <= ws.deadline_s() + 2);
     }
