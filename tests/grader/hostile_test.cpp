@@ -41,9 +41,10 @@ struct hostile_grade {
 
 /// Options of one grading.
 struct grade_options {
-    std::vector<std::string> wrapper; ///< e.g. capsh --drop=...: runs the grader
-    std::vector<std::string> extra;   ///< more grader arguments
-    double deadline_s = -1;           ///< overrides the case's deadline when >= 0
+    std::vector<std::string> wrapper;              ///< e.g. capsh --drop=...: runs the grader
+    std::vector<std::string> extra;                ///< more grader arguments
+    double deadline_s = -1;                        ///< overrides the case's deadline when >= 0
+    std::string grader = test_support::grader_exe; ///< the binary graded with
 };
 
 /// A case copied to a scratch directory (sub/) with a TMPDIR of its own (tmp/) for the
@@ -72,7 +73,7 @@ class workspace {
     std::unique_ptr<spawned> start(const grade_options& o = {}) const {
         const auto rubric = dir_.write("rubric.yaml", rubric_text(o));
         std::vector<std::string> argv = o.wrapper;
-        for (const std::string& a : {test_support::grader_exe,
+        for (const std::string& a : {o.grader,
                                      std::string("grade"),
                                      sub().string(),
                                      std::string("--rubric"),
@@ -715,4 +716,31 @@ TEST_CASE("without CAP_SETUID and CAP_SETGID the runs say they have no uid of th
     const auto refused = ws.grade({without("cap_setuid,cap_setgid"), {"--require-isolation"}, -1});
     CHECK(refused.exit_code == 4);
     CHECK(refused.err.find("grader: isolation required but unavailable") != std::string::npos);
+}
+
+TEST_CASE("a grader installed where only root may enter still starts its mock",
+          "[grader][hostile][e2e]") {
+    // A build tree or install under /root (mode 0700): the mock's uid cannot walk the path of
+    // its own executable. Hard links (copies across file systems) in a mkdtemp directory.
+    const temp_dir install;
+    REQUIRE((fs::status(install.path()).permissions() & fs::perms::others_exec) == fs::perms::none);
+    const fs::path built = test_support::grader_exe;
+    for (const auto& [from, to] :
+         {std::pair{built, install.path() / "grader"},
+          std::pair{built.parent_path() / "../mock_api/mock_api", install.path() / "mock_api"}}) {
+        std::error_code ec;
+        fs::create_hard_link(from, to, ec);
+        if (ec) {
+            fs::copy_file(from, to);
+        }
+    }
+    const workspace ws("setsid-daemon");
+    grade_options o;
+    o.grader = (install.path() / "grader").string();
+    const auto g = ws.grade(o);
+    INFO(g.err);
+    REQUIRE(g.result.is_object());
+    INFO(g.scenario().dump());
+    CHECK(g.scenario()["ran"] == true);
+    CHECK(g.result["passed"] == true);
 }
