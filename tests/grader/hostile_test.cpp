@@ -665,6 +665,7 @@ TEST_CASE("without CAP_SYS_ADMIN the result and the report name the missing meas
                        << g.report << "\ncandidate:\n"
                        << g.stdout_text());
     CHECK(unavailable.size() > 0);
+    CHECK(unavailable.dump().find("CAP_SYS_ADMIN") != std::string::npos); // and why
     for (const auto& missing : unavailable) {
         CHECK(g.report.find(missing.get<std::string>()) != std::string::npos);
     }
@@ -698,6 +699,7 @@ TEST_CASE("without CAP_SETUID and CAP_SETGID the runs say they have no uid of th
                        << g.report << "\ncandidate:\n"
                        << g.stdout_text());
     CHECK(unavailable.size() > 0);
+    CHECK(unavailable.dump().find("CAP_SETUID/CAP_SETGID") != std::string::npos); // and why
     CHECK(g.result["isolation"].get<std::string>().find("no own uid") != std::string::npos);
     for (const auto& missing : unavailable) {
         CHECK(g.report.find(missing.get<std::string>()) != std::string::npos);

@@ -30,10 +30,19 @@ void plan_identity(const sandbox_spec& spec,
         return;
     }
     r.in_force.push_back("no capabilities, no_new_privs");
-    r.unavailable.push_back(
-        spec.identity.uid < 0
-            ? "a uid of its own: the grader is not root, the command runs as the grader's user"
-            : "a uid of its own: the grader lacks CAP_SETUID/CAP_SETGID (a container?)");
+    const std::string as_root = ": the command runs as root without capabilities (it may read "
+                                "root's files in /etc)";
+    if (spec.identity.uid < 0) {
+        r.unavailable.push_back(
+            "a uid of its own: the grader is not root, the command runs as the grader's user");
+    } else if (ns.user_namespace) {
+        r.unavailable.push_back("a uid of its own: the grader lacks CAP_SYS_ADMIN, and the user "
+                                "namespace it used instead maps root alone" +
+                                as_root);
+    } else {
+        r.unavailable.push_back(
+            "a uid of its own: the grader lacks CAP_SETUID/CAP_SETGID (a container?)" + as_root);
+    }
 }
 
 void plan_cgroup(const sandbox_spec& spec,

@@ -16,12 +16,13 @@ namespace grader::sandbox {
 
 /// What the supervisor reached before forking the runner.
 struct namespaces_entered {
-    bool isolated = false;  ///< network, PID and mount namespaces of its own
-    bool real_root = false; ///< as root of the host (not through a user namespace): uids can
-                            ///< be switched, cgroups written
-    std::string summary;    ///< "netns+pidns+mntns (root)", "none (host loopback)", ...
-    std::string error;      ///< why not isolated
-    bool failed = false;    ///< entered, but loopback could not be brought up: no run
+    bool isolated = false;       ///< network, PID and mount namespaces of its own
+    bool real_root = false;      ///< as root of the host (not through a user namespace) with
+                                 ///< CAP_SETUID/CAP_SETGID: uids can be switched
+    bool user_namespace = false; ///< entered through a user namespace mapping our uid alone
+    std::string summary;         ///< "netns+pidns+mntns (root)", "none (host loopback)", ...
+    std::string error;           ///< why not isolated
+    bool failed = false;         ///< entered, but loopback could not be brought up: no run
 };
 
 /// Enters new network, PID and mount namespaces (the caller's next child is PID 1 of the
