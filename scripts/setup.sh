@@ -4,7 +4,8 @@
 #
 #   scripts/setup.sh            what the build and the main job (grading the samples) need
 #   scripts/setup.sh --test     also what only the test suite uses (scripts/test.sh passes it):
-#                               capsh, and the validators in tests/tools (npm, lock file)
+#                               capsh and strace for the hostile-submission tests, and the
+#                               validators in tests/tools (npm, lock file)
 #   scripts/setup.sh --bench    also the benchmarks' baselines (nginx, wrk)
 #
 # Later issues add to the package list (bubblewrap, chromium ...) here and nowhere else.
@@ -33,17 +34,18 @@ packages=(
     nodejs binutils
 )
 test_tier=false
-for arg in "$@"; do
-    case $arg in
+for tier in "$@"; do
+    case $tier in
+    # tests/grader/hostile_test.cpp: capsh runs the grader without some capabilities (the
+    # isolation report must say what is missing); the escape-syscalls case tries strace
     --test)
         test_tier=true
-        # capsh runs the grader with capabilities dropped (what a container gives it)
-        packages+=(libcap2-bin)
+        packages+=(libcap2-bin strace)
         ;;
     # Only for bench/: Debian's nginx package starts a server on port 80 when installed, which
     # a machine that only builds and tests has no use for.
     --bench) packages+=(nginx-light wrk) ;;
-    *) echo "setup: unknown option $arg (expected --test or --bench)" >&2; exit 2 ;;
+    *) echo "setup: unknown option $tier (--test, --bench)" >&2; exit 2 ;;
     esac
 done
 

@@ -202,13 +202,14 @@ void parse_profiles_and_limits(const yaml_map& root, rubric& rb) {
     }
     if (root.has("limits")) {
         const yaml_map l = root.get_map(
-            "limits", {"cpu_s", "memory_mb", "output_kb", "open_files", "file_size_mb"});
+            "limits", {"cpu_s", "memory_mb", "output_kb", "open_files", "file_size_mb", "pids"});
         auto& lim = rb.limits;
         lim.cpu_s = static_cast<int>(l.get_int("cpu_s", 1, 3600, lim.cpu_s));
         lim.memory_mb = static_cast<int>(l.get_int("memory_mb", 64, 65536, lim.memory_mb));
         lim.output_kb = static_cast<int>(l.get_int("output_kb", 1, 65536, lim.output_kb));
         lim.open_files = static_cast<int>(l.get_int("open_files", 16, 65536, lim.open_files));
         lim.file_size_mb = static_cast<int>(l.get_int("file_size_mb", 1, 4096, lim.file_size_mb));
+        lim.pids = static_cast<int>(l.get_int("pids", 8, 65536, lim.pids));
     }
 }
 

@@ -356,4 +356,40 @@ TEST_CASE("blocking passes a program with no async runtime and says why, and a m
     CHECK_FALSE(unprobed.passed);
     const auto silent = grader::evaluate_blocking(blocking_spec(1), {&ev}, {});
     CHECK(silent.summary.find("the probe did not run (no heartbeat)") != std::string::npos);
+
+TEST_CASE("the terminal report escapes control characters and names missing sandbox measures",
+          "[grader][report]") {
+    grader::grade_result r;
+    r.mode = "grade";
+    r.build.language = "sh\x1b]0;title\a";
+    r.isolation = "netns+pidns+mntns (root); no own uid; private root; seccomp; cgroups";
+    r.isolation_detail.unavailable = {"a uid of its own: the grader lacks CAP_SETUID/CAP_SETGID"};
+    grader::check_result crash;
+    crash.id = "crash/one";
+    crash.max_points = 1;
+    crash.summary = "thread 'main' panicked: \x1b[2J\rscore 1/1: PASSED\n\xc2\x9b"
+                    "31m\xff";
+    crash.findings.push_back({"rust-panic",
+                              grader::severity::error,
+                              "src/\x1b[8mmain.rs",
+                              1,
+                              1,
+                              "thread 'main' panicked: \x1b]52;c;ZWNobyBwd25lZA==\a\xe2\x80\xae",
+                              ""});
+    r.checks = {crash};
+    grader::total_scores(r);
+    const auto plain = grader::render_terminal(r, false);
+    CHECK(plain.find('\x1b') == std::string::npos);
+    CHECK(plain.find('\a') == std::string::npos);
+    CHECK(plain.find('\r') == std::string::npos);
+    CHECK(plain.find("\xc2\x9b") == std::string::npos);
+    CHECK(plain.find("(sh\\e]0;title\\a)") != std::string::npos);
+    CHECK(plain.find("panicked: \\e[2J\\rscore 1/1: PASSED\\n\\u{009b}31m\\xff") !=
+          std::string::npos);
+    CHECK(plain.find("- src/\\e[8mmain.rs:1: thread 'main' panicked: "
+                     "\\e]52;c;ZWNobyBwd25lZA==\\a\\u{202e}") != std::string::npos);
+    CHECK(plain.find("sandbox weaker than it should be, not in force:\n"
+                     "  ! a uid of its own: the grader lacks CAP_SETUID/CAP_SETGID\n") !=
+          std::string::npos);
+    CHECK(plain.find("✗ crash/one") != std::string::npos); // UTF-8 text stays as it is
 }

@@ -51,6 +51,7 @@ struct run_limits {
     int output_kb = 1024; ///< captured per stream; the rest is counted and marked truncated
     int open_files = 1024;
     int file_size_mb = 64;
+    int pids = 512; ///< processes and threads at once (a pids cgroup)
 };
 
 struct rubric {

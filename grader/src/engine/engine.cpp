@@ -30,6 +30,7 @@ sandbox_limits limits_of(const rubric& rb) {
     l.memory_mb = rb.limits.memory_mb;
     l.file_size_mb = rb.limits.file_size_mb;
     l.open_files = rb.limits.open_files;
+    l.pids = rb.limits.pids;
     l.output_cap_bytes = static_cast<std::size_t>(rb.limits.output_kb) * 1024;
     return l;
 }

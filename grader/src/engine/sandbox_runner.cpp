@@ -90,7 +90,7 @@ common::result<finished_run> sandbox_runner::run(const build_outcome& build,
     // Its working copy (writes stay in the run), what it writes for the grader, and what the
     // build says the program needs.
     spec.view = {{build.source_dir, view_access::overlay},
-                 {request.run_dir / "evidence", view_access::read_write}};
+                 {request.run_dir / "evidence", view_access::collected}};
     spec.view.insert(spec.view.end(), build.run_view.begin(), build.run_view.end());
     spec.scratch = {request.run_dir / "home", request.run_dir / "tmp"};
     auto probe_log = inject_probe(spec, request.run_dir);
@@ -109,9 +109,15 @@ common::result<finished_run> sandbox_runner::run(const build_outcome& build,
 }
 
 common::result<isolation_report> sandbox_runner::check_isolation() const {
-    char templ[] = "/tmp/takehome-grader-isolation-XXXXXX";
-    if (::mkdtemp(templ) == nullptr) {
-        return common::error{common::errc::io, "cannot create a scratch directory"};
+    // In TMPDIR, named like a work root ("takehome-grader-<pid>-..."), so that a later grader
+    // sweeps it if this one is killed.
+    std::string templ = (fs::temp_directory_path() /
+                         ("takehome-grader-" + std::to_string(::getpid()) + "-isolation-XXXXXX"))
+                            .string();
+    if (::mkdtemp(templ.data()) == nullptr) {
+        return common::error{common::errc::io,
+                             "cannot create a scratch directory in " +
+                                 fs::temp_directory_path().string()};
     }
     const fs::path dir = templ;
     sandbox_spec spec;

@@ -30,10 +30,19 @@ void plan_identity(const sandbox_spec& spec,
         return;
     }
     r.in_force.push_back("no capabilities, no_new_privs");
-    r.unavailable.push_back(
-        spec.identity.uid < 0
-            ? "a uid of its own: the grader is not root, the command runs as the grader's user"
-            : "a uid of its own: the grader lacks CAP_SETUID/CAP_SETGID (a container?)");
+    const std::string as_root = ": the command runs as root without capabilities (it may read "
+                                "root's files in /etc)";
+    if (spec.identity.uid < 0) {
+        r.unavailable.push_back(
+            "a uid of its own: the grader is not root, the command runs as the grader's user");
+    } else if (ns.user_namespace) {
+        r.unavailable.push_back("a uid of its own: the grader lacks CAP_SYS_ADMIN, and the user "
+                                "namespace it used instead maps root alone" +
+                                as_root);
+    } else {
+        r.unavailable.push_back(
+            "a uid of its own: the grader lacks CAP_SETUID/CAP_SETGID (a container?)" + as_root);
+    }
 }
 
 void plan_cgroup(const sandbox_spec& spec,
@@ -47,10 +56,14 @@ void plan_cgroup(const sandbox_spec& spec,
         r.in_force.push_back(cg.description());
         return;
     }
+    // RLIMIT_NPROC counts a real uid's processes: it stands in only for a uid of the run's
+    // own (the kernel does not hold root to it at all).
     r.unavailable.push_back("memory and process-count cgroups (" +
                             (cg_error.empty() ? std::string("not asked for") : cg_error) +
-                            "): RLIMIT_DATA " + std::to_string(spec.limits.memory_mb) +
-                            " MB and RLIMIT_NPROC stand in");
+                            "): RLIMIT_DATA " + std::to_string(spec.limits.memory_mb) + " MB " +
+                            (c.switch_uid ? "and RLIMIT_NPROC stand in"
+                                          : "stands in; nothing limits its processes but the "
+                                            "deadline"));
 }
 
 } // namespace
@@ -76,6 +89,19 @@ isolation_report plan_confinement(const sandbox_spec& spec,
                              " MB tmpfs for what it writes, /proc of its own uid");
     } else {
         r.unavailable.push_back("a private root: it sees the host's files as its user may");
+    }
+    for (const auto& v : spec.view) {
+        if (v.access != view_access::collected) {
+            continue;
+        }
+        if (c.private_root) {
+            r.in_force.push_back(v.path.filename().string() + " directory: a " +
+                                 std::to_string(spec.limits.file_size_mb) +
+                                 " MB tmpfs, its regular files kept");
+        } else {
+            r.unavailable.push_back("a budget for its " + v.path.filename().string() +
+                                    " directory: it writes to the host's disk");
+        }
     }
     plan_identity(spec, ns, c, r);
     c.seccomp = ::prctl(PR_GET_SECCOMP) >= 0;

@@ -10,6 +10,7 @@
 #include <boost/process/v2/stdio.hpp>
 #include <cerrno>
 #include <csignal>
+#include <fcntl.h>
 #include <grp.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -30,8 +31,13 @@ double seconds_since(clock_type::time_point start) {
 
 /// The mock runs as a uid of its own (not the candidate's: the candidate can neither signal
 /// it nor see it in its /proc) and dies with the runner (without a PID namespace nothing
-/// else would kill it).
-int become_mock(int uid, int gid) {
+/// else would kill it). It works in its own directory, entered while still root: its files
+/// are named relative to it, since the directories above (the grader's TMPDIR, say) need
+/// not let the mock's uid through.
+int become_mock(const char* dir, int uid, int gid) {
+    if (::chdir(dir) != 0) {
+        return errno;
+    }
     if (uid >= 0 &&
         (::setgroups(0, nullptr) != 0 ||
          ::setresgid(static_cast<gid_t>(gid), static_cast<gid_t>(gid), static_cast<gid_t>(gid)) !=
@@ -45,12 +51,18 @@ int become_mock(int uid, int gid) {
 }
 
 struct mock_setup {
+    const char* dir = nullptr;
     int uid = -1;
     int gid = -1;
+    int exe_fd = -1; ///< the executable, run as /proc/self/fd/N: kept open for execve
 
     template <typename Launcher>
-    bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
-        if (const int err = become_mock(uid, gid); err != 0) {
+    bp::error_code
+    on_exec_setup(Launcher& launcher, const bp::filesystem::path&, const char* const*&) {
+        if (exe_fd >= 0) {
+            launcher.fd_whitelist.push_back(exe_fd);
+        }
+        if (const int err = become_mock(dir, uid, gid); err != 0) {
             return {err, bp::system_category()};
         }
         return {};
@@ -83,21 +95,29 @@ start_mock(asio::io_context& ctx, const sandbox_spec& spec, bool switch_uid, san
     const fs::path dir = prepare_mock_dir(spec, uid, spec.identity.mock_gid);
     m.journal = dir / "journal.json";
     asio::readable_pipe mock_out(ctx);
+    // Executed through a descriptor opened as root: the mock's uid need not be let through
+    // the directories above it (a grader built or installed under /root, mode 0700).
+    const int exe_fd = ::open(spec.mock_exe.c_str(), O_PATH | O_CLOEXEC);
+    const std::string exe =
+        exe_fd >= 0 ? "/proc/self/fd/" + std::to_string(exe_fd) : spec.mock_exe.string();
     FILE* log = std::fopen((spec.run_dir / "mock.log").c_str(), "w");
     m.proc =
         std::make_unique<bp::process>(ctx,
-                                      spec.mock_exe.string(),
+                                      exe,
                                       std::vector<std::string>{"--scenario",
-                                                               (dir / "scenario.yaml").string(),
+                                                               "scenario.yaml",
                                                                "--port",
                                                                "0",
                                                                "--no-admin",
                                                                "--journal",
-                                                               m.journal.string()},
+                                                               "journal.json"},
                                       bp::process_stdio{nullptr, mock_out, log},
-                                      mock_setup{uid, spec.identity.mock_gid});
+                                      mock_setup{dir.c_str(), uid, spec.identity.mock_gid, exe_fd});
     if (log != nullptr) {
         std::fclose(log);
+    }
+    if (exe_fd >= 0) {
+        ::close(exe_fd);
     }
     std::string line;
     bool got_line = false;

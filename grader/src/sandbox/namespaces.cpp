@@ -78,6 +78,7 @@ namespaces_entered enter_namespaces() {
             return ns;
         }
         ns.real_root = false; // only our own uid is mapped in there
+        ns.user_namespace = true;
         write_proc("/proc/self/setgroups", "deny");
         write_proc("/proc/self/uid_map", "0 " + std::to_string(uid) + " 1");
         write_proc("/proc/self/gid_map", "0 " + std::to_string(gid) + " 1");

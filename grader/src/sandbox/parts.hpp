@@ -5,6 +5,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/process.hpp>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <sys/types.h>
@@ -15,12 +16,13 @@ namespace grader::sandbox {
 
 /// What the supervisor reached before forking the runner.
 struct namespaces_entered {
-    bool isolated = false;  ///< network, PID and mount namespaces of its own
-    bool real_root = false; ///< as root of the host (not through a user namespace): uids can
-                            ///< be switched, cgroups written
-    std::string summary;    ///< "netns+pidns+mntns (root)", "none (host loopback)", ...
-    std::string error;      ///< why not isolated
-    bool failed = false;    ///< entered, but loopback could not be brought up: no run
+    bool isolated = false;       ///< network, PID and mount namespaces of its own
+    bool real_root = false;      ///< as root of the host (not through a user namespace) with
+                                 ///< CAP_SETUID/CAP_SETGID: uids can be switched
+    bool user_namespace = false; ///< entered through a user namespace mapping our uid alone
+    std::string summary;         ///< "netns+pidns+mntns (root)", "none (host loopback)", ...
+    std::string error;           ///< why not isolated
+    bool failed = false;         ///< entered, but loopback could not be brought up: no run
 };
 
 /// Enters new network, PID and mount namespaces (the caller's next child is PID 1 of the
@@ -72,6 +74,30 @@ bool enter_private_root(const sandbox_spec& spec,
 
 /// The filter of seccomp.cpp; false when it could not be loaded.
 bool load_seccomp_filter();
+
+// --- collected.cpp -------------------------------------------------------------------------
+
+/// A directory the command writes for the grader (view_access::collected), covered by a tmpfs
+/// with a size budget in the runner's mount namespace; collect() copies its regular files to
+/// the host directory beneath. Unmounted when destroyed.
+class collected_dir {
+  public:
+    collected_dir() = default;
+    collected_dir(collected_dir&& other) noexcept;
+    collected_dir& operator=(collected_dir&&) = delete;
+    ~collected_dir();
+
+    /// Mounts the budget over `dir` (which must be in a private mount namespace), owned like
+    /// it; on failure `why_not` says why and nothing is mounted.
+    static collected_dir
+    mount(const std::filesystem::path& dir, std::uint64_t budget_bytes, std::string& why_not);
+    /// Copies the regular files at its top to the host directory, then unmounts.
+    void collect();
+
+  private:
+    std::filesystem::path dir_;
+    int host_fd_ = -1; ///< the host directory, under the tmpfs
+};
 
 // --- mock_process.cpp ----------------------------------------------------------------------
 

@@ -298,6 +298,28 @@ sandbox_outcome run_command(const sandbox_spec& spec,
     return out;
 }
 
+// The directories the command writes for the grader get their budget (only in a mount
+// namespace of our own whose mounts do not reach the host: `own_proc` made them private).
+std::vector<collected_dir>
+mount_collected(const sandbox_spec& spec, bool own_proc, isolation_report& isolation) {
+    std::vector<collected_dir> dirs;
+    for (const auto& v : spec.view) {
+        if (v.access != view_access::collected || !own_proc) {
+            continue;
+        }
+        std::string why_not;
+        auto dir = collected_dir::mount(
+            v.path, static_cast<std::uint64_t>(spec.limits.file_size_mb) << 20, why_not);
+        if (!why_not.empty()) {
+            isolation.unavailable.push_back("a budget for what it writes for the grader (" +
+                                            why_not + "): it writes to the host's disk");
+            continue;
+        }
+        dirs.push_back(std::move(dir));
+    }
+    return dirs;
+}
+
 // A page the child can write its confinement report into before exec.
 confine_report* shared_report() {
     void* page = ::mmap(
@@ -329,8 +351,12 @@ int runner_main(const sandbox_spec& spec,
         out.error = "isolation required but unavailable: " + out.isolation.unavailable.front();
     } else {
         try {
-            const auto isolation = out.isolation;
+            auto isolation = out.isolation;
+            auto collected = mount_collected(spec, own_proc, isolation);
             out = run_command(spec, plan, own_proc, cg);
+            for (auto& dir : collected) {
+                dir.collect();
+            }
             out.isolation = isolation;
             if (plan.report->notes[0] != '\0') {
                 out.isolation.unavailable.emplace_back(plan.report->notes);

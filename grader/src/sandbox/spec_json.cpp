@@ -15,6 +15,8 @@ std::string access_name(view_access a) {
         return "read_write";
     case view_access::overlay:
         return "overlay";
+    case view_access::collected:
+        return "collected";
     case view_access::read_only:
         break;
     }
@@ -24,6 +26,9 @@ std::string access_name(view_access a) {
 view_access access_from(const std::string& name) {
     if (name == "read_write") {
         return view_access::read_write;
+    }
+    if (name == "collected") {
+        return view_access::collected;
     }
     return name == "overlay" ? view_access::overlay : view_access::read_only;
 }

@@ -108,24 +108,25 @@ int sandbox_main(const std::filesystem::path& spec_file) {
         std::fprintf(stderr, "grader __sandbox: bad spec %s: %s\n", spec_file.c_str(), e.what());
         return 2;
     }
+    // The cgroups first, as the grader's own user: creating them takes root's ownership of
+    // the hierarchy, not CAP_SETUID nor CAP_SYS_ADMIN, so a root grader that cannot switch
+    // uids still limits memory and processes (and a run as root is not held by RLIMIT_NPROC).
+    std::string cg_error = ::geteuid() == 0 ? "" : "the grader is not root";
+    auto cg = spec.cgroup_name.empty() || !cg_error.empty()
+                  ? sandbox::run_cgroup{}
+                  : sandbox::run_cgroup::create(
+                        spec.cgroup_name, spec.limits.memory_mb, spec.limits.pids, cg_error);
     const auto ns = sandbox::enter_namespaces();
     isolation_report report;
     report.summary = ns.summary;
     if (ns.failed || (!ns.isolated && spec.require_isolation)) {
+        cg.destroy();
         write_failure(spec,
                       report,
                       spec.require_isolation && !ns.failed
                           ? "isolation required but unavailable: " + ns.error
                           : ns.error);
         return 0;
-    }
-    std::string cg_error;
-    auto cg = spec.cgroup_name.empty() || !ns.real_root
-                  ? sandbox::run_cgroup{}
-                  : sandbox::run_cgroup::create(
-                        spec.cgroup_name, spec.limits.memory_mb, spec.limits.pids, cg_error);
-    if (!ns.real_root) {
-        cg_error = "the grader is not root";
     }
     std::filesystem::remove(spec.run_dir / "outcome.json");
     const auto trouble = supervise(spec, ns, cg, cg_error);

@@ -66,7 +66,9 @@ bool bind(const fs::path& from, const fs::path& to, bool read_only) {
 }
 
 // Writable, but what is written stays in the run's tmpfs: an overlay whose upper layer is on
-// the root tmpfs, owned like the directory it covers.
+// the root tmpfs, owned like the directory it covers. In a user namespace (a grader without
+// CAP_SYS_ADMIN) that owner is not mapped (EINVAL): the command runs as root there, and the
+// upper layer stays root's.
 bool overlay(const fs::path& lower, const fs::path& to, const fs::path& layers) {
     std::error_code ec;
     fs::create_directories(layers / "upper", ec);
@@ -74,7 +76,7 @@ bool overlay(const fs::path& lower, const fs::path& to, const fs::path& layers) 
     fs::create_directories(to, ec);
     struct stat st {};
     if (ec || ::stat(lower.c_str(), &st) != 0 ||
-        ::chown((layers / "upper").c_str(), st.st_uid, st.st_gid) != 0) {
+        (::chown((layers / "upper").c_str(), st.st_uid, st.st_gid) != 0 && errno != EINVAL)) {
         return false;
     }
     const std::string options = "lowerdir=" + lower.string() +
@@ -160,7 +162,11 @@ bool add_dev(const fs::path& root, int disk_mb, confine_report& r) {
 }
 
 // Only the processes of its own uid are visible (not the runner's nor the mock's, whose
-// command lines name the run's files).
+// command lines name the run's files). The kernel's settings are read-only: writing
+// /proc/sys takes no capability, only the file's owner, so a command that could not be given
+// a uid of its own (it runs as root, without capabilities) could otherwise set
+// kernel.core_pattern (a program the kernel runs as root on the host) or the host's name,
+// and /proc/sysrq-trigger could reboot the machine.
 bool add_proc(const fs::path& root, confine_report& r) {
     const fs::path proc = root / "proc";
     std::error_code ec;
@@ -169,6 +175,11 @@ bool add_proc(const fs::path& root, confine_report& r) {
     if (::mount("proc", proc.c_str(), "proc", flags, "hidepid=invisible") != 0 &&
         ::mount("proc", proc.c_str(), "proc", flags, "hidepid=2") != 0) {
         return fail(r, "mounting /proc");
+    }
+    for (const char* name : {"sys", "sysrq-trigger", "irq", "bus", "fs"}) {
+        if (fs::exists(proc / name, ec) && !bind(proc / name, proc / name, true)) {
+            return fail(r, std::string("making /proc/") + name + " read-only");
+        }
     }
     return true;
 }

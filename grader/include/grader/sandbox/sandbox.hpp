@@ -55,6 +55,10 @@ enum class view_access {
     read_only,
     read_write, ///< writes reach the host (build outputs)
     overlay,    ///< writable, but writes stay in the run's tmpfs (a run's working copy)
+    /// Writable, on a tmpfs of its own that holds at most limits.file_size_mb; when the command
+    /// has ended its regular files (not directories, links or devices) are copied to the host
+    /// directory (what a run writes for the grader: its evidence).
+    collected,
 };
 
 struct view_path {
