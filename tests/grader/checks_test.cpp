@@ -356,6 +356,7 @@ TEST_CASE("blocking passes a program with no async runtime and says why, and a m
     CHECK_FALSE(unprobed.passed);
     const auto silent = grader::evaluate_blocking(blocking_spec(1), {&ev}, {});
     CHECK(silent.summary.find("the probe did not run (no heartbeat)") != std::string::npos);
+}
 
 TEST_CASE("the terminal report escapes control characters and names missing sandbox measures",
           "[grader][report]") {
