@@ -75,10 +75,14 @@ void evaluate_concurrency(check_result& r, const check_spec& check, const scenar
     const double peak_share =
         need_peak <= 1 ? 1.0 : std::min(1.0, (f.peak_in_flight - 1) / (need_peak - 1));
     // Low efficiency alone may be a client slow to send (a busy machine, a heavy runtime):
-    // slots idled only if freed ones waited for their next request.
+    // slots idled only if freed ones waited for their next request. A pool refills often (a
+    // pool of k over n details, n - k times); a few stragglers sent after the first answers
+    // came back do not make a pool.
     const double refill_limit =
         std::max(10.0, check.threshold.at("max_refill_share") * f.ideal_full_ms);
-    const bool idle = f.efficiency < min_eff && f.refills > 0 && f.refill_median_ms > refill_limit;
+    const bool pooled =
+        static_cast<double>(f.refills) >= std::max(3.0, static_cast<double>(f.timed_details) / 10);
+    const bool idle = f.efficiency < min_eff && pooled && f.refill_median_ms > refill_limit;
     const double eff_share = idle ? std::min(1.0, f.efficiency / min_eff) : 1.0;
     overlap_findings(r, f, need_peak, min_eff, idle);
     r.summary = f.classification + ": peak " + std::to_string(f.peak_in_flight) + " in flight; " +
