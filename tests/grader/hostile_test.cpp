@@ -85,6 +85,9 @@ class workspace {
             argv.push_back(a);
         }
         argv.insert(argv.end(), o.extra.begin(), o.extra.end());
+        for (const auto& arg : expected_["grader_args"]) {
+            argv.push_back(arg.as<std::string>());
+        }
         fs::remove(json_file());
         fs::remove(report_file());
         return std::make_unique<spawned>(
@@ -548,6 +551,14 @@ TEST_CASE("a hostile build step is confined like a run", "[grader][hostile][e2e]
                std::to_string(listener.port()) + "\n");
     grade_case(ws, host);
     CHECK_FALSE(listener.was_reached());
+}
+
+TEST_CASE("a build that fills its disk budget fails, says so, and leaves the host as it was",
+          "[grader][hostile][e2e]") {
+    const workspace ws("build-disk-fill");
+    const auto g = grade_case(ws);
+    CHECK(g.result["isolation"].get<std::string>().find("build budget") != std::string::npos);
+    CHECK(g.scenario()["ran"] == false);
 }
 
 TEST_CASE("a build that never ends is killed at its build deadline with all it started",

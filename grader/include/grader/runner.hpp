@@ -19,6 +19,9 @@ namespace grader {
 /// What the engine asks of a build.
 struct build_request {
     std::filesystem::path work_dir; ///< scratch space of this build (working copy, target)
+    /// The build steps' own files (spec, outcome): apart from work_dir, so that a build
+    /// that fills its disk budget cannot keep the grader from reading how it ended.
+    std::filesystem::path steps_dir;
     int timeout_s = 600;
     sandbox_limits limits;
 };

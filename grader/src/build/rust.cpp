@@ -145,7 +145,7 @@ void run_clippy(const build_context& ctx,
                 std::vector<view_path> view,
                 build_outcome& out) {
     auto ran = run_build_step(
-        ctx, ctx.work_dir / "clippy-run", clippy_command(cargo, {}), out.source_dir, env, view);
+        ctx, ctx.steps_dir / "clippy", clippy_command(cargo, {}), out.source_dir, env, view);
     if (!ran || !ran.value().error.empty() || ran.value().run.timed_out) {
         out.lint_note = "clippy did not run: " + (!ran                        ? ran.err().message
                                                   : ran.value().error.empty() ? "timed out"
@@ -204,7 +204,7 @@ build_outcome build_rust(const submission& sub, const build_context& ctx) {
     view.push_back({out.source_dir, view_access::read_write});
     view.push_back({ctx.work_dir / "target", view_access::read_write});
     auto ran = run_build_step(
-        ctx, ctx.work_dir / "build-run", cargo_command(cargo, {}), out.source_dir, env, view);
+        ctx, ctx.steps_dir / "build", cargo_command(cargo, {}), out.source_dir, env, view);
     out.seconds = seconds_since(started);
     if (!ran) {
         out.summary = ran.err().message;

@@ -33,7 +33,7 @@ build_outcome build_with_shell(const submission& sub,
     }
     view.push_back({source, view_access::read_write});
     auto ran = run_build_step(ctx,
-                              ctx.work_dir / "build-run",
+                              ctx.steps_dir / "build",
                               {"/bin/sh", "-c", command},
                               source,
                               build_env(ctx, cargo.parent_path()),

@@ -7,6 +7,7 @@
 
 #include <CLI/CLI.hpp>
 #include <filesystem>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,13 +46,14 @@ struct grade_command_options {
     std::string output; ///< -o FILE; empty: stdout
     bool require_isolation = false;
     std::string uid_range; ///< "61000-61999"; empty: $TG_SANDBOX_UIDS or the default
+    std::uint64_t build_disk_mb = 4096; ///< the grading's work area (builds' disk budget)
 };
 
 /// Adds --rubric, --json, --format, -o and --cache-dir to a grading subcommand.
 void add_grading_options(CLI::App* sub, grade_command_options& options);
 
 /// Loads the rubric, grades in the sandbox and writes the outputs; the exit code.
-int run_grade(const grade_command_options& options);
+int run_grade(grade_command_options options);
 
 /// Writes the result as asked (format to -o or stdout, --json beside it); the exit code.
 int write_outputs(const grade_result& result, const grade_command_options& options);

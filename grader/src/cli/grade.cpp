@@ -3,6 +3,7 @@
 #include "cli.hpp"
 #include "grader/report/renderer.hpp"
 #include "grader/sandbox/identity.hpp"
+#include "grader/sandbox/work_area.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -35,6 +36,10 @@ void add_grading_options(CLI::App* sub, grade_command_options& o) {
     sub->add_flag("--require-isolation",
                   o.require_isolation,
                   "refuse to run (exit 4) unless every sandbox measure is available");
+    sub->add_option("--build-disk-mb",
+                    o.build_disk_mb,
+                    "the grading's work area (builds' working copies and targets), a tmpfs")
+        ->capture_default_str();
     sub->add_option("--uid-range",
                     o.uid_range,
                     "uids the runs may use, in pairs (default $TG_SANDBOX_UIDS or 61000-61999)");
@@ -64,11 +69,14 @@ common::result<std::optional<uid_lease>> lease_uids(const std::string& range_tex
 }
 
 // --require-isolation: a trivial run first, refused (exit 4) with every missing measure.
-int check_isolation(const sandbox_runner& runner) {
+int check_isolation(const sandbox_runner& runner, const std::string& also_missing) {
     auto isolation = runner.check_isolation();
     if (!isolation) {
         std::cerr << "grader: " << isolation.err().message << "\n";
         return isolation_unavailable;
+    }
+    if (!also_missing.empty()) {
+        isolation.value().unavailable.push_back(also_missing);
     }
     if (isolation.value().unavailable.empty()) {
         return passed;
@@ -99,9 +107,40 @@ common::result<sandbox_runner_options> runner_options(const grade_command_option
     return where;
 }
 
+// The grading's work area: a tmpfs of --build-disk-mb private to this grader (builds' disk
+// budget); not with --keep-workdir (what is kept must outlive the grader), nor when the
+// grader cannot mount. Said either way in the isolation report.
+std::optional<work_area>
+bounded_work_area(grade_command_options& o, std::string& measure, bool& available) {
+    available = false;
+    if (o.grade.keep_workdir) {
+        measure = "builds' disk budget: none with --keep-workdir (a plain directory)";
+        return std::nullopt;
+    }
+    auto area = work_area::create(std::filesystem::temp_directory_path(), o.build_disk_mb);
+    if (!area) {
+        measure = "builds' disk budget (" + area.err().message + ")";
+        return std::nullopt;
+    }
+    measure = "builds' disk budget: a " + std::to_string(o.build_disk_mb) +
+              " MB tmpfs private to this grading";
+    available = true;
+    o.grade.work_root = area.value().path();
+    return std::optional<work_area>(std::move(area.value()));
+}
+
+void report_work_area(grade_result& r, const std::string& measure, bool available) {
+    (available ? r.isolation_detail.in_force : r.isolation_detail.unavailable).push_back(measure);
+    r.isolation += available ? "; build budget" : "; no build budget";
+}
+
 } // namespace
 
-int run_grade(const grade_command_options& o) {
+int run_grade(grade_command_options o) {
+    // First: a mount namespace of the grader's own must be entered before any thread starts.
+    std::string area_measure;
+    bool area_available = false;
+    const auto area = bounded_work_area(o, area_measure, area_available);
     install_stop_handlers();
     sweep_stale_work_roots(std::filesystem::temp_directory_path());
     sweep_stale_sandboxes();
@@ -122,11 +161,15 @@ int run_grade(const grade_command_options& o) {
     }
     sandbox_runner runner(where.value());
     if (o.require_isolation) {
-        if (const int refused = check_isolation(runner); refused != passed) {
+        if (const int refused = check_isolation(runner, area_available ? "" : area_measure);
+            refused != passed) {
             return refused;
         }
     }
     auto result = grade(rb.value(), o.grade, runner);
+    if (result) {
+        report_work_area(result.value(), area_measure, area_available);
+    }
     if (!result) {
         std::cerr << "grader: " << result.err().message << "\n";
         switch (result.err().code) {

@@ -87,6 +87,7 @@ grade_result start_result(const rubric& rb, const grade_options& options, const 
 build_request build_request_for(const rubric& rb, const submission& sub, const fs::path& work) {
     build_request request;
     request.work_dir = work / "build";
+    request.steps_dir = work / "build-steps";
     request.timeout_s = rb.profile_for(sub.from_manifest ? "other" : sub.language).timeout_s;
     request.limits = limits_of(rb);
     request.limits.memory_mb = std::max(request.limits.memory_mb, 8192); // rustc and linkers
@@ -313,6 +314,10 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
         if (run.stop_requested()) {
             return common::error{common::errc::interrupted, "interrupted"};
         }
+    }
+    if (result.isolation.empty()) { // no run: the build's sandbox is the one to report
+        result.isolation = build.isolation.summary;
+        result.isolation_detail = build.isolation;
     }
     evaluate_scenario_checks(rb, runs, result);
     attach_excerpts(result.checks, build.source_dir);

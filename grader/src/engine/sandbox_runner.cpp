@@ -51,6 +51,7 @@ common::result<build_outcome> sandbox_runner::build(const submission& sub,
                                                     const build_request& request) {
     build_context ctx;
     ctx.work_dir = request.work_dir;
+    ctx.steps_dir = request.steps_dir;
     ctx.cache_dir = options_.cache_dir;
     ctx.supervisor_exe = options_.supervisor_exe;
     ctx.runtime_package_dir = options_.runtime_package_dir;

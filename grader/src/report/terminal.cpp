@@ -29,7 +29,7 @@ utf8_char decode(std::string_view text, std::size_t i) {
     if (length == 0 || i + length > text.size()) {
         return {lead, 1, false};
     }
-    char32_t code = length == 1 ? lead : lead & (0xff >> (length + 1));
+    char32_t code = length == 1 ? lead : static_cast<char32_t>(lead & (0xffU >> (length + 1)));
     for (std::size_t k = 1; k < length; ++k) {
         if ((byte(k) & 0xc0) != 0x80) {
             return {lead, 1, false};

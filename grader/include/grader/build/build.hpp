@@ -24,7 +24,8 @@
 namespace grader {
 
 struct build_context {
-    std::filesystem::path work_dir;            ///< this grading's scratch space
+    std::filesystem::path work_dir;            ///< what the build writes (its disk budget)
+    std::filesystem::path steps_dir;           ///< the steps' spec and outcome (outside it)
     std::filesystem::path cache_dir;           ///< shared warm dependency builds
     std::filesystem::path supervisor_exe;      ///< the grader binary (for the sandbox)
     std::filesystem::path runtime_package_dir; ///< takehome_runtime's CMake package (C++)
