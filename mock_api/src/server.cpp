@@ -102,6 +102,9 @@ route classify(const Request& req, bool admin) {
     return {route::kind::not_found, {}};
 }
 
+// Distinct (endpoint, id) pairs whose attempts are counted beyond the dataset's own ids.
+constexpr std::size_t max_attempt_keys = 65536;
+
 std::string error_json(const std::string& message) {
     return nlohmann::json{{"error", message}}.dump();
 }
@@ -346,8 +349,21 @@ void jobs_service::serve_admin(route::kind what, Response& res) {
 }
 
 int jobs_service::next_attempt(const route& r) {
+    const std::pair<int, std::int64_t> key{static_cast<int>(r.what), r.id.value_or(0)};
     std::lock_guard lock(attempts_mutex_);
-    return ++attempts_[{static_cast<int>(r.what), r.id.value_or(0)}];
+    const auto it = attempts_.find(key);
+    if (it != attempts_.end()) {
+        return ++it->second;
+    }
+    // A client can ask for any number of ids that are not in the dataset: past a cap on
+    // distinct keys those are no longer counted (the dataset's own always are).
+    const bool in_dataset = r.what == route::kind::list ||
+                            (r.what == route::kind::detail && detail_json_.count(key.second) != 0);
+    if (!in_dataset && attempts_.size() >= max_attempt_keys) {
+        return 0;
+    }
+    attempts_.emplace(key, 1);
+    return 1;
 }
 
 void jobs_service::begin_request(connection& c, const Request& req, const route& r) {

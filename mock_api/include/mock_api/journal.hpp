@@ -13,6 +13,11 @@
 
 namespace mock_api {
 
+/// What the journal keeps of a request's method and path: longer ones are cut (and end in
+/// "..."), so that a hostile client cannot make the journal, or the file written from it, large.
+inline constexpr std::size_t max_method_bytes = 32;
+inline constexpr std::size_t max_path_bytes = 512;
+
 /// Microseconds on CLOCK_MONOTONIC (std::chrono::steady_clock on Linux).
 std::int64_t monotonic_us();
 
@@ -43,6 +48,10 @@ struct journal_snapshot {
     int peak_open_connections = 0;
 
     nlohmann::json to_json() const;
+    /// Reads what to_json() wrote. Throws std::invalid_argument naming the field ("journal:
+    /// entries[3].attempt: expected an integer in [0, ...]") for anything else: a missing or
+    /// mistyped field, a number out of its range, a timestamp past 2^62 us or a request that
+    /// finished before it was received.
     static journal_snapshot from_json(const nlohmann::json& doc);
 };
 
@@ -60,7 +69,9 @@ class journal {
 
     explicit journal(std::size_t max_entries);
 
-    /// Records the start of a request; the entry's seq is assigned here.
+    /// Records the start of a request; the entry's seq is assigned here, its method and path
+    /// are cut to max_method_bytes and max_path_bytes and invalid UTF-8 in them is replaced
+    /// by U+FFFD.
     ticket begin(journal_entry entry);
     /// Completes an entry begun earlier; ignored if the journal was reset meanwhile.
     void finish(ticket t, int status, std::uint64_t bytes, const std::string& outcome);
