@@ -4,6 +4,9 @@
 #
 #   scripts/setup.sh            what the build, the tests and the bundled samples need
 #   scripts/setup.sh --bench    also the benchmarks' baselines (nginx, wrk)
+#   scripts/setup.sh --test     also the test tier's tools: clang 14 with its sanitizer and
+#                               libFuzzer runtime and llvm-symbolizer (scripts/fuzz.sh)
+# The flags combine (scripts/setup.sh --test --bench).
 #
 # Later issues add to the package list (bubblewrap, chromium ...) here and nowhere else.
 set -euo pipefail
@@ -23,11 +26,20 @@ packages=(
     # the demo and the sandbox tests
     curl python3
 )
-# Only for bench/: Debian's nginx package starts a server on port 80 when installed, which a
-# machine that only builds and tests has no use for.
-if [[ ${1:-} == --bench ]]; then
-    packages+=(nginx-light wrk)
-fi
+for arg in "$@"; do
+    case $arg in
+    # Only for bench/: Debian's nginx package starts a server on port 80 when installed, which a
+    # machine that only builds and tests has no use for.
+    --bench) packages+=(nginx-light wrk) ;;
+    # Only for the fuzz targets (fuzz/): clang-14 compiles them, libclang-rt-14-dev holds
+    # libFuzzer and the ASan/UBSan runtimes, llvm-14 the symbolizer that makes stacks readable.
+    --test) packages+=(clang-14 libclang-rt-14-dev llvm-14) ;;
+    *)
+        echo "usage: scripts/setup.sh [--test] [--bench]" >&2
+        exit 2
+        ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do
