@@ -71,6 +71,26 @@ void journal::count_connection(bool queued, int open_now) {
     data_.peak_open_connections = std::max(data_.peak_open_connections, open_now);
 }
 
+void journal::count_evicted() {
+    std::lock_guard lock(mutex_);
+    ++data_.connections_evicted;
+}
+
+void journal::count_refused() {
+    std::lock_guard lock(mutex_);
+    ++data_.connections_refused;
+}
+
+void journal::count_head_timeout() {
+    std::lock_guard lock(mutex_);
+    ++data_.head_timeouts;
+}
+
+void journal::count_head_too_large() {
+    std::lock_guard lock(mutex_);
+    ++data_.heads_too_large;
+}
+
 journal_snapshot journal::snapshot() const {
     std::lock_guard lock(mutex_);
     return data_;
@@ -120,7 +140,11 @@ json journal_snapshot::to_json() const {
             {"connections",
              {{"accepted", connections_accepted},
               {"queued", connections_queued},
-              {"peak_open", peak_open_connections}}},
+              {"peak_open", peak_open_connections},
+              {"evicted", connections_evicted},
+              {"refused", connections_refused},
+              {"head_timeouts", head_timeouts},
+              {"heads_too_large", heads_too_large}}},
             {"entries", list}};
 }
 
@@ -169,6 +193,11 @@ std::uint64_t count(const json& object, const char* key, const std::string& wher
     return static_cast<std::uint64_t>(integer(object, key, where, 0, INT64_MAX));
 }
 
+// A counter added after the format's first version: absent in older journals.
+std::uint64_t later_count(const json& object, const char* key, const std::string& where) {
+    return object.contains(key) ? count(object, key, where) : 0;
+}
+
 std::string text(const json& object, const char* key, const std::string& where) {
     const json& v = member(object, key, where);
     if (!v.is_string()) {
@@ -210,6 +239,10 @@ journal_snapshot journal_snapshot::from_json(const json& doc) {
     s.connections_accepted = count(c, "accepted", "connections");
     s.connections_queued = count(c, "queued", "connections");
     s.peak_open_connections = static_cast<int>(integer(c, "peak_open", "connections", 0, INT_MAX));
+    s.connections_evicted = later_count(c, "evicted", "connections");
+    s.connections_refused = later_count(c, "refused", "connections");
+    s.head_timeouts = later_count(c, "head_timeouts", "connections");
+    s.heads_too_large = later_count(c, "heads_too_large", "connections");
     const json& entries = member(doc, "entries", "document");
     if (!entries.is_array()) {
         refuse("entries", "expected an array");

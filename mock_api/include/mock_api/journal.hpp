@@ -46,12 +46,18 @@ struct journal_snapshot {
     std::uint64_t connections_accepted = 0;
     std::uint64_t connections_queued = 0; ///< had to wait for a free connection slot
     int peak_open_connections = 0;
+    /// Closed while idle or still sending a request's head, to make room for a waiting one.
+    std::uint64_t connections_evicted = 0;
+    std::uint64_t connections_refused = 0; ///< closed at once: slots and wait queue were full
+    std::uint64_t head_timeouts = 0;       ///< cut: a request's head did not arrive in time
+    std::uint64_t heads_too_large = 0;     ///< cut: a request's head was over the size cap
 
     nlohmann::json to_json() const;
     /// Reads what to_json() wrote. Throws std::invalid_argument naming the field ("journal:
     /// entries[3].attempt: expected an integer in [0, ...]") for anything else: a missing or
     /// mistyped field, a number out of its range, a timestamp past 2^62 us or a request that
-    /// finished before it was received.
+    /// finished before it was received. The counters of hostile clients (evicted, refused,
+    /// head_timeouts, heads_too_large) may be missing (0): journals older than them.
     static journal_snapshot from_json(const nlohmann::json& doc);
 };
 
@@ -79,6 +85,10 @@ class journal {
     void set_fault(ticket t, const std::string& fault);
     void reset();
     void count_connection(bool queued, int open_now);
+    void count_evicted();
+    void count_refused();
+    void count_head_timeout();
+    void count_head_too_large();
 
     journal_snapshot snapshot() const;
 
