@@ -20,14 +20,20 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TG_FUZZ_BUILD_DIR:-$root/build-fuzz}
 seconds=${1:-20}
-[[ $seconds =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]" >&2; exit 2; }
+if [[ ! $seconds =~ ^[0-9]+$ ]]; then
+    echo "usage: scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]" >&2
+    exit 2
+fi
 shift || true
 all_targets=(fuzz_scenario fuzz_rubric fuzz_journal fuzz_runtime_trace fuzz_run_output
     fuzz_result_json fuzz_mock_http)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
 cxx=${CXX:-clang++-14}
-command -v "$cxx" >/dev/null || { echo "fuzz: $cxx not found (scripts/setup.sh --test installs it)" >&2; exit 2; }
+if ! command -v "$cxx" >/dev/null; then
+    echo "fuzz: $cxx not found (scripts/setup.sh --test installs it)" >&2
+    exit 2
+fi
 
 # 1. Configure (once) and build only the fuzz targets.
 if [[ ! -f $build/CMakeCache.txt ]]; then
@@ -55,7 +61,9 @@ for t in "${targets[@]}"; do
         # Bounded like the fuzzing below; an open bug that reads without end hits the malloc cap.
         if TG_FUZZ_STRICT=1 "$bin" -rss_limit_mb="${TG_FUZZ_RSS_MB:-2048}" -malloc_limit_mb=512 \
             -timeout="${TG_FUZZ_TIMEOUT_S:-10}" "$input" >"$logs/replay.log" 2>&1; then
-            is_open "$name" && echo "fuzz: $name no longer crashes: remove it from fuzz/open_bugs.txt and its guard"
+            if is_open "$name"; then
+                echo "fuzz: $name no longer crashes: drop it from fuzz/open_bugs.txt and its guard"
+            fi
         elif is_open "$name"; then
             echo "fuzz: $name still crashes (open bug, fuzz/open_bugs.txt)"
         else
@@ -88,7 +96,9 @@ for t in "${targets[@]}"; do
     mkdir -p "$corpus" "$artifacts"
     case $t in
     fuzz_scenario | fuzz_rubric) dict=(-dict="$root/fuzz/dict/yaml.dict") ;;
-    fuzz_journal | fuzz_runtime_trace | fuzz_result_json) dict=(-dict="$root/fuzz/dict/json.dict") ;;
+    fuzz_journal | fuzz_runtime_trace | fuzz_result_json)
+        dict=(-dict="$root/fuzz/dict/json.dict")
+        ;;
     fuzz_run_output) dict=(-dict="$root/fuzz/dict/run_output.dict") ;;
     fuzz_mock_http) dict=(-dict="$root/fuzz/dict/http.dict") ;;
     esac
@@ -101,9 +111,10 @@ for t in "${targets[@]}"; do
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$logs/$t.log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$logs/$t.log" | tail -1)
     size=$(find "$corpus" -type f | wc -l)
-    printf '%-20s %-8s %12s %10s %8s\n' "$t" "$status" "${execs:--}" "${rate:--}" "$size" >>"$logs/summary.txt"
+    printf '%-20s %-8s %12s %10s %8s\n' "$t" "$status" "${execs:--}" "${rate:--}" "$size" \
+        >>"$logs/summary.txt"
     if [[ $status != ok ]]; then
-        grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz: broken|artifact_prefix|Test unit written)|runtime error' \
+        grep -E '^(==[0-9]+==ERROR|SUMMARY|fuzz: broken|Test unit written)|runtime error' \
             "$logs/$t.log" | head -20 >&2 || true
         echo "fuzz: FAILED $t (log: $logs/$t.log)" >&2
         failed+=("$t")

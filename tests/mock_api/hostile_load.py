@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Measures the mock under a hostile client (mock_api/README.md, "A hostile client").
 
-Not a test (the [hostile] Catch2 cases in concurrency_test.cpp prove the behaviour with server-side
-evidence); this prints the numbers behind them, for a build of the mock by hand:
+Not a test (the [hostile] Catch2 cases in concurrency_test.cpp prove the behaviour with
+server-side evidence); this prints the numbers behind them, for a build of the mock by hand:
 
     tests/mock_api/hostile_load.py build/mock_api/mock_api [idle|slowloris|stall|flood|paths|all][:N]
 
