@@ -9,9 +9,9 @@ namespace mock_api::detail {
 connection_pool::connection_pool(pool_limits limits,
                                  journal& counters,
                                  std::function<void()> make_room,
-                                 std::function<void(std::size_t)> waiting)
+                                 std::function<void(std::size_t)> unserved_changed)
     : limits_(limits), counters_(counters), make_room_(std::move(make_room)),
-      waiting_(std::move(waiting)) {}
+      unserved_changed_(std::move(unserved_changed)) {}
 
 connection_pool::~connection_pool() { shutdown(); }
 
@@ -26,18 +26,23 @@ bool connection_pool::start_thread() {
         return false;
     }
     threads_.push_back(thread);
-    ++idle_; // the new thread takes a job as soon as it runs
+    ++starting_; // it takes a job as soon as it runs
     return true;
+}
+
+std::size_t connection_pool::unserved_jobs() const {
+    const std::size_t free_threads = starting_ + waiting_;
+    return jobs_.size() > free_threads ? jobs_.size() - free_threads : 0;
 }
 
 void connection_pool::enqueue(std::function<void()> fn) {
     std::unique_lock lock(mutex_);
     bool waits = false;
-    if (idle_ == 0) {
-        // Out of threads (at the cap, or the system refused one): the job waits for one.
+    if (jobs_.size() >= starting_ + waiting_) {
+        // Every free thread is spoken for: start one, unless at the cap or the system refuses.
         waits = threads_.size() >= limits_.max_threads || !start_thread();
     }
-    if (waits && jobs_.size() >= limits_.max_waiting) {
+    if (waits && unserved_jobs() >= limits_.max_waiting) {
         lock.unlock();
         counters_.count_refused(); // first: the client may look at the journal once closed
         set_refusing(true);
@@ -47,9 +52,6 @@ void connection_pool::enqueue(std::function<void()> fn) {
     }
     jobs_.push_back(std::move(fn));
     ++open_;
-    if (idle_ > 0) {
-        --idle_;
-    }
     const int open_now = open_;
     lock.unlock();
     work_ready_.notify_one();
@@ -77,40 +79,45 @@ void* connection_pool::thread_main(void* self) {
     return nullptr;
 }
 
+void connection_pool::retire(std::unique_lock<std::mutex>& lock) {
+    // Gone from threads_ and detached under the lock, so shutdown() never joins it; nothing of
+    // the pool is touched once the lock is released.
+    const pthread_t self = pthread_self();
+    const auto it = std::find_if(
+        threads_.begin(), threads_.end(), [&](pthread_t t) { return pthread_equal(t, self) != 0; });
+    if (it != threads_.end()) {
+        threads_.erase(it);
+    }
+    pthread_detach(self);
+    lock.unlock();
+}
+
 void connection_pool::run() {
     std::unique_lock lock(mutex_);
+    --starting_;
     for (;;) {
-        const bool woken = work_ready_.wait_for(
-            lock, limits_.idle_thread_timeout, [this] { return !jobs_.empty() || shutting_down_; });
-        if (!woken && !shutting_down_) {
-            // Idle for the whole timeout (and counted in idle_, as no job claimed it): end.
-            // Detached and gone from threads_ under the lock, so shutdown() never joins it;
-            // nothing of the pool is touched once the lock is released.
-            --idle_;
-            const pthread_t self = pthread_self();
-            threads_.erase(std::find_if(threads_.begin(), threads_.end(), [&](pthread_t t) {
-                return pthread_equal(t, self) != 0;
-            }));
-            pthread_detach(self);
-            return;
+        // Idle for the whole timeout (every wake-up found nothing to do): end this thread.
+        const auto idle_until = std::chrono::steady_clock::now() + limits_.idle_thread_timeout;
+        while (jobs_.empty() && !shutting_down_) {
+            ++waiting_;
+            const auto status = work_ready_.wait_until(lock, idle_until);
+            --waiting_;
+            if (status == std::cv_status::timeout && jobs_.empty() && !shutting_down_) {
+                retire(lock);
+                return;
+            }
         }
         if (jobs_.empty()) {
             return; // shutting down with nothing left to serve
         }
         auto job = std::move(jobs_.front());
         jobs_.pop_front();
-        const std::size_t still_queued = jobs_.size();
+        const std::size_t still_unserved = unserved_jobs();
         lock.unlock();
-        waiting_(still_queued);
+        unserved_changed_(still_unserved);
         job();
         lock.lock();
         --open_;
-        // Count as idle only if no job is waiting: a queued job is taken on the next turn.
-        // (Undercounting idle threads only starts a spare thread; overcounting would leave a
-        // job waiting behind busy ones, which is the serialisation this pool exists to avoid.)
-        if (jobs_.empty()) {
-            ++idle_;
-        }
     }
 }
 

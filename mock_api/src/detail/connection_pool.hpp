@@ -39,12 +39,12 @@ struct pool_limits {
 class connection_pool : public httplib::TaskQueue {
   public:
     /// `make_room` is called (on the listener thread, outside the pool's lock) whenever a
-    /// connection has to wait, to evict one; `waiting` (on a pool thread, outside the lock)
-    /// whenever a thread takes a queued connection, with how many are still queued.
+    /// connection has to wait, to evict one; `unserved_changed` (on a pool thread, outside the
+    /// lock) whenever a thread takes a connection, with how many still wait for a thread.
     connection_pool(pool_limits limits,
                     journal& counters,
                     std::function<void()> make_room,
-                    std::function<void(std::size_t)> waiting);
+                    std::function<void(std::size_t)> unserved_changed);
     ~connection_pool() override;
     connection_pool(const connection_pool&) = delete;
     connection_pool& operator=(const connection_pool&) = delete;
@@ -58,17 +58,23 @@ class connection_pool : public httplib::TaskQueue {
   private:
     static void* thread_main(void* self);
     void run();
-    bool start_thread(); // with mutex_ held
+    bool start_thread();               // with mutex_ held
+    std::size_t unserved_jobs() const; // with mutex_ held
+    void retire(std::unique_lock<std::mutex>& lock);
 
     pool_limits limits_;
     journal& counters_;
     std::function<void()> make_room_;
-    std::function<void(std::size_t)> waiting_;
+    std::function<void(std::size_t)> unserved_changed_;
     std::mutex mutex_;
     std::condition_variable work_ready_;
     std::deque<std::function<void()>> jobs_;
     std::vector<pthread_t> threads_;
-    std::size_t idle_ = 0;
+    // Exact, so that threads are started only when needed: a thread is either starting (not
+    // yet in its loop), waiting for a job, or serving one. A job finds a thread if there are
+    // more starting and waiting threads than jobs ahead of it.
+    std::size_t starting_ = 0;
+    std::size_t waiting_ = 0;
     int open_ = 0; ///< connections queued or running
     bool shutting_down_ = false;
 };
