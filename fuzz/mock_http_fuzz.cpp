@@ -101,8 +101,23 @@ int connect_to(int port) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<std::uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (fd < 0 || ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-        fuzz::fail("cannot connect to the mock", std::strerror(errno));
+    if (fd < 0) {
+        fuzz::fail("cannot make a socket", std::strerror(errno));
+    }
+    if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+        // libFuzzer's SIGALRM (-timeout) can interrupt connect(); the connection then goes on
+        // in the background and must be waited for, not started again.
+        pollfd p{fd, POLLOUT, 0};
+        int error = errno;
+        socklen_t len = sizeof error;
+        if (error == EINTR) {
+            while (::poll(&p, 1, end_within_ms) < 0 && errno == EINTR) {
+            }
+            ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len);
+        }
+        if (error != 0) {
+            fuzz::fail("cannot connect to the mock", std::strerror(error));
+        }
     }
     int yes = 1;
     ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
