@@ -5,8 +5,11 @@
 #   scripts/setup.sh            what the build and the main job (grading the samples) need
 #   scripts/setup.sh --test     also what only the test suite uses (scripts/test.sh passes it):
 #                               capsh and strace for the hostile-submission tests, and the
-#                               validators in tests/tools (npm, lock file)
+#                               validators in tests/tools (npm, lock file),
+#                               clang 14 with its sanitizer and libFuzzer runtimes and
+#                               llvm-symbolizer for the fuzz targets (scripts/fuzz.sh)
 #   scripts/setup.sh --bench    also the benchmarks' baselines (nginx, wrk)
+# The flags combine (scripts/setup.sh --test --bench).
 #
 # Later issues add to the package list (bubblewrap, chromium ...) here and nowhere else.
 set -euo pipefail
@@ -41,6 +44,9 @@ for tier in "$@"; do
     --test)
         test_tier=true
         packages+=(libcap2-bin strace)
+        # the fuzz targets (fuzz/, scripts/fuzz.sh): clang-14 compiles them, libclang-rt-14-dev
+        # holds libFuzzer and the ASan/UBSan runtimes, llvm-14 the symbolizer
+        packages+=(clang-14 libclang-rt-14-dev llvm-14)
         ;;
     # Only for bench/: Debian's nginx package starts a server on port 80 when installed, which
     # a machine that only builds and tests has no use for.

@@ -1,7 +1,11 @@
 #include "mock_api/journal.hpp"
 
+#include "detail/text.hpp"
+
 #include <algorithm>
 #include <chrono>
+#include <climits>
+#include <stdexcept>
 
 namespace mock_api {
 
@@ -18,6 +22,10 @@ journal::journal(std::size_t max_entries) : max_entries_(max_entries) {
 }
 
 journal::ticket journal::begin(journal_entry entry) {
+    // The request line is the client's: bounded, and valid UTF-8 so that the journal can
+    // always be written as JSON.
+    entry.method = detail::journal_text(entry.method, max_method_bytes);
+    entry.path = detail::journal_text(entry.path, max_path_bytes);
     std::lock_guard lock(mutex_);
     entry.seq = next_seq_++;
     if (data_.entries.size() >= max_entries_) {
@@ -61,6 +69,26 @@ void journal::count_connection(bool queued, int open_now) {
     ++data_.connections_accepted;
     data_.connections_queued += queued ? 1 : 0;
     data_.peak_open_connections = std::max(data_.peak_open_connections, open_now);
+}
+
+void journal::count_evicted() {
+    std::lock_guard lock(mutex_);
+    ++data_.connections_evicted;
+}
+
+void journal::count_refused() {
+    std::lock_guard lock(mutex_);
+    ++data_.connections_refused;
+}
+
+void journal::count_head_timeout() {
+    std::lock_guard lock(mutex_);
+    ++data_.head_timeouts;
+}
+
+void journal::count_head_too_large() {
+    std::lock_guard lock(mutex_);
+    ++data_.heads_too_large;
 }
 
 journal_snapshot journal::snapshot() const {
@@ -112,36 +140,116 @@ json journal_snapshot::to_json() const {
             {"connections",
              {{"accepted", connections_accepted},
               {"queued", connections_queued},
-              {"peak_open", peak_open_connections}}},
+              {"peak_open", peak_open_connections},
+              {"evicted", connections_evicted},
+              {"refused", connections_refused},
+              {"head_timeouts", head_timeouts},
+              {"heads_too_large", heads_too_large}}},
             {"entries", list}};
 }
 
+namespace {
+
+// Timestamps are microseconds of CLOCK_MONOTONIC: far below 2^62, so that differences between
+// any two of them (what every reader computes) cannot overflow.
+constexpr std::int64_t max_timestamp_us = std::int64_t{1} << 62;
+
+[[noreturn]] void refuse(const std::string& where, const std::string& what) {
+    throw std::invalid_argument("journal: " + where + ": " + what);
+}
+
+const json& member(const json& object, const char* key, const std::string& where) {
+    if (!object.is_object()) {
+        refuse(where, "expected an object");
+    }
+    const auto it = object.find(key);
+    if (it == object.end()) {
+        refuse(where, std::string("missing '") + key + "'");
+    }
+    return *it;
+}
+
+// An integer field within [min, max]. nlohmann's get<int>() on a float or an out-of-range
+// number would convert with undefined behaviour; checking first keeps reading total.
+std::int64_t integer(const json& object,
+                     const char* key,
+                     const std::string& where,
+                     std::int64_t min,
+                     std::int64_t max) {
+    const json& v = member(object, key, where);
+    const bool fits =
+        v.is_number_unsigned()
+            ? v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)
+            : v.is_number_integer() && v.get<std::int64_t>() >= min && v.get<std::int64_t>() <= max;
+    if (!fits) {
+        refuse(where + "." + key,
+               "expected an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
+                   "], got " + v.dump(-1, ' ', false, json::error_handler_t::replace));
+    }
+    return v.get<std::int64_t>();
+}
+
+std::uint64_t count(const json& object, const char* key, const std::string& where) {
+    return static_cast<std::uint64_t>(integer(object, key, where, 0, INT64_MAX));
+}
+
+// A counter added after the format's first version: absent in older journals.
+std::uint64_t later_count(const json& object, const char* key, const std::string& where) {
+    return object.contains(key) ? count(object, key, where) : 0;
+}
+
+std::string text(const json& object, const char* key, const std::string& where) {
+    const json& v = member(object, key, where);
+    if (!v.is_string()) {
+        refuse(where + "." + key, "expected a string");
+    }
+    return v.get<std::string>();
+}
+
+journal_entry entry_from_json(const json& j, const std::string& where) {
+    journal_entry e;
+    e.seq = count(j, "seq", where);
+    e.connection = count(j, "connection", where);
+    e.method = text(j, "method", where);
+    e.path = text(j, "path", where);
+    e.endpoint = text(j, "endpoint", where);
+    if (!member(j, "job_id", where).is_null()) {
+        e.job_id = integer(j, "job_id", where, INT64_MIN, INT64_MAX);
+    }
+    e.attempt = static_cast<int>(integer(j, "attempt", where, 0, INT_MAX));
+    e.fault = text(j, "fault", where);
+    e.status = static_cast<int>(integer(j, "status", where, 0, 999));
+    e.bytes = count(j, "bytes", where);
+    e.received_us = integer(j, "received_us", where, 0, max_timestamp_us);
+    e.finished_us = integer(j, "finished_us", where, 0, max_timestamp_us);
+    if (e.finished_us != 0 && e.finished_us < e.received_us) {
+        refuse(where, "finished_us is before received_us");
+    }
+    e.outcome = text(j, "outcome", where);
+    return e;
+}
+
+} // namespace
+
 journal_snapshot journal_snapshot::from_json(const json& doc) {
     journal_snapshot s;
-    s.started_us = doc.at("started_us").get<std::int64_t>();
-    s.dropped = doc.at("dropped").get<std::uint64_t>();
-    const auto& c = doc.at("connections");
-    s.connections_accepted = c.at("accepted").get<std::uint64_t>();
-    s.connections_queued = c.at("queued").get<std::uint64_t>();
-    s.peak_open_connections = c.at("peak_open").get<int>();
-    for (const auto& j : doc.at("entries")) {
-        journal_entry e;
-        e.seq = j.at("seq").get<std::uint64_t>();
-        e.connection = j.at("connection").get<std::uint64_t>();
-        e.method = j.at("method").get<std::string>();
-        e.path = j.at("path").get<std::string>();
-        e.endpoint = j.at("endpoint").get<std::string>();
-        if (!j.at("job_id").is_null()) {
-            e.job_id = j.at("job_id").get<std::int64_t>();
-        }
-        e.attempt = j.at("attempt").get<int>();
-        e.fault = j.at("fault").get<std::string>();
-        e.status = j.at("status").get<int>();
-        e.bytes = j.at("bytes").get<std::uint64_t>();
-        e.received_us = j.at("received_us").get<std::int64_t>();
-        e.finished_us = j.at("finished_us").get<std::int64_t>();
-        e.outcome = j.at("outcome").get<std::string>();
-        s.entries.push_back(std::move(e));
+    s.started_us = integer(doc, "started_us", "document", 0, max_timestamp_us);
+    s.dropped = count(doc, "dropped", "document");
+    const json& c = member(doc, "connections", "document");
+    s.connections_accepted = count(c, "accepted", "connections");
+    s.connections_queued = count(c, "queued", "connections");
+    s.peak_open_connections = static_cast<int>(integer(c, "peak_open", "connections", 0, INT_MAX));
+    s.connections_evicted = later_count(c, "evicted", "connections");
+    s.connections_refused = later_count(c, "refused", "connections");
+    s.head_timeouts = later_count(c, "head_timeouts", "connections");
+    s.heads_too_large = later_count(c, "heads_too_large", "connections");
+    const json& entries = member(doc, "entries", "document");
+    if (!entries.is_array()) {
+        refuse("entries", "expected an array");
+    }
+    s.entries.reserve(entries.size());
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        s.entries.push_back(entry_from_json(entries[i], "entries[" + std::to_string(i) + "]"));
     }
     return s;
 }

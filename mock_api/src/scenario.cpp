@@ -1,16 +1,38 @@
 #include "mock_api/scenario.hpp"
 
 #include "common/yaml_reader.hpp"
+#include "detail/text.hpp"
 #include "mock_api/dataset.hpp"
 
 #include <algorithm>
+#include <climits>
 #include <set>
+#include <unordered_set>
 
 namespace mock_api {
 namespace {
 
 using common::yaml_map;
 using common::yaml_reader;
+
+// The largest integer a JSON client that reads numbers as doubles (JavaScript, Python's json
+// with floats, jq) still holds exactly: durations and their totals stay within it.
+constexpr std::int64_t max_json_integer = (std::int64_t{1} << 53) - 1;
+
+// A string that goes into the JSON the server sends: it must be valid UTF-8, or writing the
+// body would fail (nlohmann::json refuses to write invalid UTF-8).
+std::string text(const yaml_reader& r, const YAML::Node& node, const std::string& what) {
+    std::string value = r.as_string(node, what);
+    if (!detail::is_valid_utf8(value)) {
+        r.fail(node, "'" + what + "' is not valid UTF-8");
+    }
+    return value;
+}
+
+std::string
+text(const yaml_reader& r, const yaml_map& m, const std::string& key, const std::string& fallback) {
+    return m.has(key) ? text(r, m.required(key), key) : fallback;
+}
 
 const std::vector<std::pair<fault_kind, std::string>>& fault_names() {
     static const std::vector<std::pair<fault_kind, std::string>> names{
@@ -105,6 +127,7 @@ std::vector<job> parse_job_list(const yaml_reader& r, const YAML::Node& node) {
     r.expect_sequence(node, "list");
     std::vector<job> jobs;
     std::set<std::int64_t> seen;
+    std::int64_t total_ms = 0;
     for (const auto& item : node) {
         const yaml_map m = r.as_map(item,
                                     "job",
@@ -121,21 +144,28 @@ std::vector<job> parse_job_list(const yaml_reader& r, const YAML::Node& node) {
         if (!seen.insert(j.id).second) {
             r.fail(m.required("id"), "duplicate job id " + std::to_string(j.id));
         }
-        j.name = m.get_string("name");
-        j.status = m.get_string("status");
-        j.list_status = m.get_string("list_status", j.status);
-        j.owner = m.get_string("owner");
-        j.duration_ms = m.get_int("duration_ms", 0, INT64_MAX);
+        j.name = text(r, m.required("name"), "name");
+        j.status = text(r, m.required("status"), "status");
+        j.list_status = text(r, m, "list_status", j.status);
+        j.owner = text(r, m.required("owner"), "owner");
+        j.duration_ms = m.get_int("duration_ms", 0, max_json_integer);
         const YAML::Node finished = m.optional("finished_at");
         if (finished.IsDefined() && !finished.IsNull()) {
-            j.finished_at = r.as_string(finished, "finished_at");
+            j.finished_at = text(r, finished, "finished_at");
         }
         const YAML::Node extra = m.optional("extra");
         if (extra.IsDefined()) {
             const yaml_map extras = r.as_map(extra, "extra", {"priority", "queue", "tags", "note"});
             for (const auto& entry : extras.node()) {
-                j.extra[entry.first.Scalar()] = r.as_string(entry.second, entry.first.Scalar());
+                j.extra[entry.first.Scalar()] = text(r, entry.second, entry.first.Scalar());
             }
+        }
+        // Every report total is a sum of some of the durations: keep the largest exact.
+        total_ms += j.duration_ms;
+        if (total_ms > max_json_integer) {
+            r.fail(m.required("duration_ms"),
+                   "the jobs' duration_ms add up to more than 2^53 - 1, which a JSON client "
+                   "cannot total exactly");
         }
         jobs.push_back(std::move(j));
     }
@@ -205,6 +235,10 @@ void parse_faults(const yaml_reader& r, const yaml_map& root, scenario& s) {
     }
     const YAML::Node details = m.required("detail");
     r.expect_sequence(details, "detail");
+    std::unordered_set<std::int64_t> known;
+    for (const auto& j : s.jobs) {
+        known.insert(j.id);
+    }
     for (const auto& item : details) {
         detail_fault df;
         df.what = parse_fault(r, item, "detail fault", true);
@@ -213,7 +247,7 @@ void parse_faults(const yaml_reader& r, const yaml_map& root, scenario& s) {
             r.expect_sequence(ids, "ids");
             for (const auto& id_node : ids) {
                 const auto id = r.as_int(id_node, "ids", 1, INT64_MAX);
-                if (s.find_job(id) == nullptr) {
+                if (known.count(id) == 0) {
                     r.fail(id_node,
                            "fault names job " + std::to_string(id) +
                                ", which is not in the dataset (" + some_ids(s.jobs) + ")");
@@ -273,7 +307,7 @@ void check_timings(const yaml_reader& r, const yaml_map& root, const scenario& s
         check_margin(r, at, "list answer time", list_ms);
     }
     for (const auto& j : s.jobs) {
-        const int ms = s.detail_answer_ms(j.id);
+        const int ms = s.answer_ms(j);
         if (std::abs(ms - contract_timeout_ms) >= timeout_margin_ms) {
             continue;
         }
@@ -291,8 +325,8 @@ scenario parse(const yaml_reader& r, const YAML::Node& node) {
         node, "scenario", {"name", "description", "seed", "jobs", "latency", "faults", "limits"});
     scenario s;
     s.source = r.file();
-    s.name = root.get_string("name");
-    s.description = root.get_string("description", "");
+    s.name = text(r, root.required("name"), "name");
+    s.description = text(r, root, "description", "");
     s.seed = static_cast<std::uint64_t>(root.get_int("seed", 0, INT64_MAX, 1));
     s.jobs = parse_jobs(r, root, s.seed);
     s.latency = parse_latency(r, root);
@@ -333,18 +367,27 @@ const fault* scenario::detail_fault_for(std::int64_t id) const {
 }
 
 int scenario::detail_answer_ms(std::int64_t id) const {
-    int ms = detail_latency_ms(id);
-    const fault* f = detail_fault_for(id);
     const job* j = find_job(id);
-    if (f != nullptr && f->kind == fault_kind::drip && j != nullptr) {
-        ms += drip_ms(*f, detail_body(*j).size());
+    return j != nullptr ? answer_ms(*j) : detail_latency_ms(id);
+}
+
+int scenario::answer_ms(const job& j) const {
+    int ms = detail_latency_ms(j.id);
+    const fault* f = detail_fault_for(j.id);
+    if (f != nullptr && f->kind == fault_kind::drip) {
+        ms += drip_ms(*f, detail_body(j).size());
     }
     return ms;
 }
 
 int drip_ms(const fault& f, std::size_t body_bytes) {
-    const auto chunk = static_cast<std::size_t>(f.chunk_bytes);
-    return static_cast<int>((body_bytes + chunk - 1) / chunk) * f.interval_ms;
+    // Millions of chunks times a minute each does not fit an int; anything past the cap is
+    // far beyond the contract's timeout anyway, and latency can still be added to it.
+    constexpr std::int64_t cap = 1'000'000'000;
+    const auto chunk = static_cast<std::size_t>(std::max(f.chunk_bytes, 1));
+    const auto chunks = static_cast<std::int64_t>(
+        std::min<std::size_t>((body_bytes + chunk - 1) / chunk, static_cast<std::size_t>(cap)));
+    return static_cast<int>(std::min(chunks * std::max(f.interval_ms, 0), cap));
 }
 
 int scenario::detail_latency_ms(std::int64_t id) const {

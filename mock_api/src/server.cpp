@@ -2,6 +2,7 @@
 
 #include "detail/connection.hpp"
 #include "detail/connection_pool.hpp"
+#include "detail/connection_registry.hpp"
 #include "detail/socket_stream.hpp"
 #include "mock_api/dataset.hpp"
 
@@ -25,9 +26,12 @@ namespace mock_api {
 namespace detail {
 namespace {
 thread_local connection* tls_connection = nullptr;
-}
+thread_local bool tls_refusing = false;
+} // namespace
 connection* current_connection() { return tls_connection; }
 void set_current_connection(connection* c) { tls_connection = c; }
+bool refusing() { return tls_refusing; }
+void set_refusing(bool on) { tls_refusing = on; }
 } // namespace detail
 
 namespace {
@@ -102,6 +106,9 @@ route classify(const Request& req, bool admin) {
     return {route::kind::not_found, {}};
 }
 
+// Distinct (endpoint, id) pairs whose attempts are counted beyond the dataset's own ids.
+constexpr std::size_t max_attempt_keys = 65536;
+
 std::string error_json(const std::string& message) {
     return nlohmann::json{{"error", message}}.dump();
 }
@@ -134,7 +141,12 @@ class jobs_service {
 
     // Used by instrumented_server's connection loop.
     bool wait_for_request(int fd, int timeout_ms) const;
+    void open_connection(connection& c);
+    bool begin_head(connection& c);
+    bool back_to_idle(connection& c);
     void close_connection(connection& c);
+    void refuse_connection(int fd);
+    detail::stream_limits stream_limits(int read_timeout_ms, int write_timeout_ms) const;
     bool stopping() const { return stopping_.load(); }
     std::uint64_t next_connection_id() { return ++connections_; }
 
@@ -159,6 +171,7 @@ class jobs_service {
     std::atomic<int> in_flight_{0};
     std::atomic<std::uint64_t> connections_{0};
     std::atomic<bool> stopping_{false};
+    detail::connection_registry registry_{log_}; ///< idle and reading connections, for eviction
     int stop_fd_ = -1;   ///< eventfd, readable once stop() began: wakes every wait at once
     int listen_fd_ = -1; ///< seen in the socket-options callback, before bind()
     std::unique_ptr<instrumented_server> http_;
@@ -169,26 +182,36 @@ class jobs_service {
 };
 
 bool instrumented_server::process_and_close_socket(socket_t sock) {
+    if (detail::refusing()) {
+        owner_.refuse_connection(sock);
+        return false;
+    }
     connection c;
     c.fd = sock;
     c.id = owner_.next_connection_id();
     detail::describe_peer(c);
     detail::set_current_connection(&c);
+    owner_.open_connection(c);
     const auto ms = [](time_t sec, time_t usec) {
         return static_cast<int>(sec * 1000 + usec / 1000);
     };
-    detail::socket_stream strm(
-        c, ms(read_timeout_sec_, read_timeout_usec_), ms(write_timeout_sec_, write_timeout_usec_));
+    detail::socket_stream strm(c,
+                               owner_.stream_limits(ms(read_timeout_sec_, read_timeout_usec_),
+                                                    ms(write_timeout_sec_, write_timeout_usec_)));
     bool ok = true;
     for (std::size_t left = keep_alive_max_count_; left > 0; --left) {
         if (!strm.has_buffered() &&
             !owner_.wait_for_request(sock, static_cast<int>(keep_alive_timeout_sec_ * 1000))) {
             break;
         }
+        if (!owner_.begin_head(c)) {
+            break; // evicted while idle
+        }
         bool client_asked_close = false;
         const bool last = left == 1 || owner_.stopping();
         ok = process_request(strm, last, client_asked_close, [](Request&) {});
-        if (!ok || client_asked_close || c.end != end_mode::keep || owner_.stopping()) {
+        if (!ok || client_asked_close || c.end != end_mode::keep || owner_.stopping() ||
+            c.cut != detail::cut_reason::none || !owner_.back_to_idle(c)) {
             break;
         }
     }
@@ -235,9 +258,15 @@ common::result<bound_address> jobs_service::start() {
     http_->set_read_timeout(5, 0);
     http_->set_write_timeout(5, 0);
     http_->set_payload_max_length(1 << 20);
-    const auto max_connections = static_cast<std::size_t>(scene_.limits.max_connections);
-    http_->new_task_queue = [this, max_connections] {
-        return new detail::connection_pool(max_connections, log_);
+    detail::pool_limits pool;
+    pool.max_threads = static_cast<std::size_t>(scene_.limits.max_connections);
+    pool.max_waiting = options_.max_waiting;
+    http_->new_task_queue = [this, pool] {
+        return new detail::connection_pool(
+            pool,
+            log_,
+            [this] { registry_.make_room(); },
+            [this](std::size_t waiting) { registry_.owe_at_most(waiting); });
     };
     http_->set_pre_routing_handler(
         [this](const Request& req, Response& res) { return handle(req, res); });
@@ -302,7 +331,41 @@ bool jobs_service::wait_for_request(int fd, int timeout_ms) const {
     }
 }
 
+void jobs_service::open_connection(connection& c) { registry_.add(c, monotonic_us()); }
+
+bool jobs_service::begin_head(connection& c) {
+    const std::int64_t now = monotonic_us();
+    if (!registry_.enter(c, detail::stage::reading, now)) {
+        return false;
+    }
+    c.head_deadline_us = now + std::int64_t{options_.head_timeout_ms} * 1000;
+    c.head_bytes = 0;
+    return true;
+}
+
+bool jobs_service::back_to_idle(connection& c) {
+    c.head_deadline_us = 0;
+    return registry_.enter(c, detail::stage::idle, monotonic_us());
+}
+
+detail::stream_limits jobs_service::stream_limits(int read_timeout_ms, int write_timeout_ms) const {
+    return {read_timeout_ms, write_timeout_ms, stop_fd_, options_.max_head_bytes};
+}
+
+void jobs_service::refuse_connection(int fd) {
+    // Every slot and the wait queue are taken: close without reading (an RST if the client
+    // already sent something, which is fine for a client this far over the limits).
+    ::close(fd);
+}
+
 void jobs_service::close_connection(connection& c) {
+    // Out of the registry before the descriptor can be reused: eviction shuts sockets down.
+    registry_.remove(c);
+    if (c.cut == detail::cut_reason::head_timeout) {
+        log_.count_head_timeout();
+    } else if (c.cut == detail::cut_reason::head_too_large) {
+        log_.count_head_too_large();
+    }
     if (c.end == end_mode::reset) {
         // SO_LINGER with a zero timeout makes close() abort the connection with an RST.
         const linger abort_now{1, 0};
@@ -324,6 +387,13 @@ void jobs_service::close_connection(connection& c) {
 
 httplib::Server::HandlerResponse jobs_service::handle(const Request& req, Response& res) {
     connection* c = detail::current_connection();
+    c->head_deadline_us = 0; // the head is complete: from here on only the answer's timing
+    if (!registry_.enter(*c, detail::stage::serving, monotonic_us())) {
+        // Evicted just as the head completed: end without an answer (nothing is journaled,
+        // as for a client that went away before finishing its request).
+        end_without_answer(*c, end_mode::graceful, "evicted");
+        return httplib::Server::HandlerResponse::Handled;
+    }
     const route r = classify(req, options_.admin);
     if (r.what == route::kind::admin_journal || r.what == route::kind::admin_reset) {
         serve_admin(r.what, res);
@@ -346,8 +416,21 @@ void jobs_service::serve_admin(route::kind what, Response& res) {
 }
 
 int jobs_service::next_attempt(const route& r) {
+    const std::pair<int, std::int64_t> key{static_cast<int>(r.what), r.id.value_or(0)};
     std::lock_guard lock(attempts_mutex_);
-    return ++attempts_[{static_cast<int>(r.what), r.id.value_or(0)}];
+    const auto it = attempts_.find(key);
+    if (it != attempts_.end()) {
+        return ++it->second;
+    }
+    // A client can ask for any number of ids that are not in the dataset: past a cap on
+    // distinct keys those are no longer counted (the dataset's own always are).
+    const bool in_dataset = r.what == route::kind::list ||
+                            (r.what == route::kind::detail && detail_json_.count(key.second) != 0);
+    if (!in_dataset && attempts_.size() >= max_attempt_keys) {
+        return 0;
+    }
+    attempts_.emplace(key, 1);
+    return 1;
 }
 
 void jobs_service::begin_request(connection& c, const Request& req, const route& r) {
@@ -503,8 +586,8 @@ void jobs_service::serve_fault(connection& c,
 
 void jobs_service::on_response(const Request& req, const Response& res) {
     connection* c = detail::current_connection();
-    if (c == nullptr) {
-        return;
+    if (c == nullptr || c->evicted.load() || c->cut != detail::cut_reason::none) {
+        return; // cut off or evicted before its request was read: nothing was answered
     }
     if (!c->request_open) {
         // httplib answered by itself (400 for a malformed request, 414 for a long URI) or

@@ -1,6 +1,8 @@
 #include "mock_api/journal.hpp"
 
 #include <catch2/catch.hpp>
+#include <functional>
+#include <stdexcept>
 
 using mock_api::journal_entry;
 
@@ -75,4 +77,63 @@ TEST_CASE("the journal survives a round trip through its JSON format", "[mock_ap
     CHECK(back.entries[0].finished_us == snap.entries[0].finished_us);
     CHECK(back.connections_queued == 1);
     CHECK(back.peak_open_connections == 3);
+}
+
+TEST_CASE("the journal reader names the field it refuses", "[mock_api][journal]") {
+    mock_api::journal log(10);
+    journal_entry e = interval(100, 0);
+    e.method = "GET";
+    e.path = "/jobs";
+    e.endpoint = "list";
+    log.finish(log.begin(e), 200, 10, "answered");
+    const auto good = log.snapshot().to_json();
+    REQUIRE_NOTHROW(mock_api::journal_snapshot::from_json(good));
+    const auto refused = [&](const std::function<void(nlohmann::json&)>& edit) {
+        auto doc = good;
+        edit(doc);
+        try {
+            mock_api::journal_snapshot::from_json(doc);
+        } catch (const std::invalid_argument& ex) {
+            return std::string(ex.what());
+        }
+        return std::string("accepted");
+    };
+    // A float out of int's range was converted with undefined behaviour before (fuzz_journal).
+    CHECK(refused([](auto& d) { d["entries"][0]["attempt"] = 1.7e22; }) ==
+          "journal: entries[0].attempt: expected an integer in [0, 2147483647], got 1.7e+22");
+    CHECK(refused([](auto& d) { d["entries"][0]["status"] = -1; }) ==
+          "journal: entries[0].status: expected an integer in [0, 999], got -1");
+    CHECK(refused([](auto& d) { d["entries"][0]["finished_us"] = 1; }) ==
+          "journal: entries[0]: finished_us is before received_us");
+    CHECK(refused([](auto& d) {
+              d["entries"][0]["received_us"] = -5;
+          }).rfind("journal: entries[0].received_us: expected an integer in [0, ", 0) == 0);
+    CHECK(refused([](auto& d) { d["entries"][0].erase("path"); }) ==
+          "journal: entries[0]: missing 'path'");
+    CHECK(refused([](auto& d) { d["entries"][0]["path"] = 7; }) ==
+          "journal: entries[0].path: expected a string");
+    CHECK(refused([](auto& d) { d.erase("connections"); }) ==
+          "journal: document: missing 'connections'");
+    CHECK(refused([](auto& d) { d["entries"] = nlohmann::json::object(); }) ==
+          "journal: entries: expected an array");
+    CHECK(refused([](auto& d) { d = nlohmann::json::array(); }) ==
+          "journal: document: expected an object");
+}
+
+TEST_CASE("the journal keeps a bounded method and path in valid UTF-8", "[mock_api][journal]") {
+    mock_api::journal log(10);
+    journal_entry e = interval(1, 0);
+    e.method = std::string(100, 'X');
+    e.path = "/jobs/\xff\xfe" + std::string(2000, 'a');
+    log.begin(e);
+    const auto snap = log.snapshot();
+    REQUIRE(snap.entries.size() == 1);
+    CHECK(snap.entries[0].method == std::string(mock_api::max_method_bytes, 'X') + "...");
+    const std::string& path = snap.entries[0].path;
+    CHECK(path.rfind("/jobs/\xEF\xBF\xBD\xEF\xBF\xBD"
+                     "aaa",
+                     0) == 0); // U+FFFD twice
+    CHECK(path.size() <= mock_api::max_path_bytes + 3);
+    CHECK(path.substr(path.size() - 3) == "...");
+    CHECK_NOTHROW(snap.to_json().dump());
 }

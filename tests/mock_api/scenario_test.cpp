@@ -159,3 +159,58 @@ TEST_CASE("every bundled scenario loads and its oracle accepts its own expectati
     }
     CHECK(seen >= 5);
 }
+
+TEST_CASE("scenario text that JSON cannot carry is refused where it is written",
+          "[mock_api][scenario]") {
+    // nlohmann::json refuses to write invalid UTF-8: such a job would crash the server when it
+    // serialises its bodies (found by fuzz_scenario).
+    CHECK(
+        error_of("name: x\njobs:\n  list:\n    - {id: 1, name: \"a\xff\", status: done, owner: o, "
+                 "duration_ms: 1}\n") == "s.yaml:4:21: 'name' is not valid UTF-8");
+    CHECK(error_of("name: \"\xc3\"\njobs: {count: 1}\n") ==
+          "s.yaml:1:7: 'name' is not valid UTF-8");
+    CHECK(error_of("name: x\njobs:\n  list:\n    - {id: 1, name: a, status: done, owner: o, "
+                   "duration_ms: 1, extra: {note: \"\xed\xa0\x80\"}}\n") ==
+          "s.yaml:4:78: 'note' is not valid UTF-8");
+    CHECK(error_of("name: \"caf\xc3\xa9 \xf0\x9f\x9a\x80\"\njobs: {count: 1}\n").empty());
+}
+
+TEST_CASE("durations stay within what a JSON client adds up exactly", "[mock_api][scenario]") {
+    const std::string job =
+        "    - {id: ID, name: a, status: completed, owner: o, duration_ms: MS}\n";
+    const auto jobs = [&](std::initializer_list<std::pair<int, const char*>> list) {
+        std::string text = "name: x\njobs:\n  list:\n";
+        for (const auto& [id, ms] : list) {
+            std::string line = job;
+            line.replace(line.find("ID"), 2, std::to_string(id));
+            line.replace(line.find("MS"), 2, ms);
+            text += line;
+        }
+        return text;
+    };
+    CHECK(error_of(jobs({{1, "9007199254740992"}})) ==
+          "s.yaml:4:66: 'duration_ms' must be between 0 and 9007199254740991, got "
+          "9007199254740992");
+    // Two that fit alone but not together: the oracle's total would overflow what a client
+    // reading numbers as doubles can hold (and, larger, the oracle's own int64).
+    CHECK(error_of(jobs({{1, "4503599627370496"}, {2, "4503599627370496"}})) ==
+          "s.yaml:5:66: the jobs' duration_ms add up to more than 2^53 - 1, which a JSON client "
+          "cannot total exactly");
+    CHECK(error_of(jobs({{1, "4503599627370496"}, {2, "4503599627370495"}})).empty());
+}
+
+TEST_CASE("a drip over a large list has a capped answer time, not an overflow",
+          "[mock_api][scenario]") {
+    mock_api::fault drip;
+    drip.kind = mock_api::fault_kind::drip;
+    drip.chunk_bytes = 1;
+    drip.interval_ms = 60000;
+    CHECK(mock_api::drip_ms(drip, 10) == 600000);
+    CHECK(mock_api::drip_ms(drip, 100'000'000) == 1'000'000'000);
+    // The largest generated dataset, dripped a byte a minute: loads (linearly) and never answers.
+    auto s = parse_scenario("name: x\njobs: {count: 100000}\nfaults:\n  list: {kind: drip, "
+                            "chunk_bytes: 1, interval_ms: 60000}\n",
+                            "s.yaml");
+    REQUIRE(s);
+    CHECK(mock_api::compute_oracle(s.value()).list == mock_api::list_expectation::fails);
+}

@@ -239,6 +239,18 @@ TEST_CASE("malformed HTTP gets a 400 and the server keeps serving", "[mock_api][
     CHECK(snap.entries[0].connection != snap.entries[1].connection); // the bad one was closed
 }
 
+TEST_CASE("a request path that is not UTF-8 is journaled and the journal still writes",
+          "[mock_api][server][journal]") {
+    running_server srv(fault_scenario);
+    // httplib decodes %ff into the byte 0xff; written as JSON it used to throw, and the mock
+    // exited 1 instead of writing its journal: a void run (found by fuzz_mock_http).
+    CHECK(raw_get(srv.port(), "/jobs/%ff%fe").status() == 404);
+    const auto snap = srv.journal_when(test_support::all_finished);
+    REQUIRE(snap.entries.size() == 1);
+    CHECK(snap.entries[0].path == "/jobs/\xEF\xBF\xBD\xEF\xBF\xBD");
+    CHECK_NOTHROW(snap.to_json().dump());
+}
+
 TEST_CASE("journal timestamps fall inside the client's own measurement",
           "[mock_api][server][journal]") {
     running_server srv("name: t\njobs: {count: 3}\nlatency: {detail_ms: 100}\n");

@@ -13,6 +13,11 @@
 
 namespace mock_api {
 
+/// What the journal keeps of a request's method and path: longer ones are cut (and end in
+/// "..."), so that a hostile client cannot make the journal, or the file written from it, large.
+inline constexpr std::size_t max_method_bytes = 32;
+inline constexpr std::size_t max_path_bytes = 512;
+
 /// Microseconds on CLOCK_MONOTONIC (std::chrono::steady_clock on Linux).
 std::int64_t monotonic_us();
 
@@ -41,8 +46,18 @@ struct journal_snapshot {
     std::uint64_t connections_accepted = 0;
     std::uint64_t connections_queued = 0; ///< had to wait for a free connection slot
     int peak_open_connections = 0;
+    /// Closed while idle or still sending a request's head, to make room for a waiting one.
+    std::uint64_t connections_evicted = 0;
+    std::uint64_t connections_refused = 0; ///< closed at once: slots and wait queue were full
+    std::uint64_t head_timeouts = 0;       ///< cut: a request's head did not arrive in time
+    std::uint64_t heads_too_large = 0;     ///< cut: a request's head was over the size cap
 
     nlohmann::json to_json() const;
+    /// Reads what to_json() wrote. Throws std::invalid_argument naming the field ("journal:
+    /// entries[3].attempt: expected an integer in [0, ...]") for anything else: a missing or
+    /// mistyped field, a number out of its range, a timestamp past 2^62 us or a request that
+    /// finished before it was received. The counters of hostile clients (evicted, refused,
+    /// head_timeouts, heads_too_large) may be missing (0): journals older than them.
     static journal_snapshot from_json(const nlohmann::json& doc);
 };
 
@@ -60,7 +75,9 @@ class journal {
 
     explicit journal(std::size_t max_entries);
 
-    /// Records the start of a request; the entry's seq is assigned here.
+    /// Records the start of a request; the entry's seq is assigned here, its method and path
+    /// are cut to max_method_bytes and max_path_bytes and invalid UTF-8 in them is replaced
+    /// by U+FFFD.
     ticket begin(journal_entry entry);
     /// Completes an entry begun earlier; ignored if the journal was reset meanwhile.
     void finish(ticket t, int status, std::uint64_t bytes, const std::string& outcome);
@@ -68,6 +85,10 @@ class journal {
     void set_fault(ticket t, const std::string& fault);
     void reset();
     void count_connection(bool queued, int open_now);
+    void count_evicted();
+    void count_refused();
+    void count_head_timeout();
+    void count_head_too_large();
 
     journal_snapshot snapshot() const;
 

@@ -99,9 +99,12 @@ struct scenario {
     int detail_latency_ms(std::int64_t id) const;
     /// When the last byte of this detail's answer is due: latency plus any drip.
     int detail_answer_ms(std::int64_t id) const;
+    /// The same for a job of this scenario, without looking it up (linear passes over the
+    /// jobs stay linear).
+    int answer_ms(const job& j) const;
 };
 
-/// How long a drip takes to send a body of `body_bytes`.
+/// How long a drip takes to send a body of `body_bytes`, capped at 10^9 ms.
 int drip_ms(const fault& f, std::size_t body_bytes);
 
 /// Reads and validates a scenario file. Errors: "FILE:LINE:COL: message".

@@ -3,7 +3,8 @@
 // and faults, and journals every request.
 //
 // Threads: one listener (httplib's accept loop) plus one thread per open connection (see
-// src/detail/connection_pool.hpp), so a delayed request never holds up another.
+// src/detail/connection_pool.hpp), so a delayed request never holds up another. Connections,
+// threads and waiting connections are bounded (scenario limits, server_options).
 
 #include "common/result.hpp"
 #include "mock_api/journal.hpp"
@@ -19,6 +20,18 @@ struct server_options {
     int port = 0;       ///< 0 picks a free port
     bool admin = true;  ///< serve /__admin/journal and /__admin/reset
     int backlog = 4096; ///< listen backlog (httplib's compiled-in 5 overflows under bursts)
+
+    // Bounds against a hostile client (mock_api/README.md, "A hostile client"); each trade-off
+    // favours the server over a client that is not behaving like one.
+    /// A request's line and headers must arrive within this of its first byte: a client that
+    /// trickles them (slowloris) or stops halfway is cut off, however often bytes come.
+    int head_timeout_ms = 5000;
+    /// A request head (line and headers) larger than this ends the connection. Real clients
+    /// send well under 1 KiB; httplib alone bounds a line but not how many there are.
+    std::size_t max_head_bytes = 64 * 1024;
+    /// Connections that may wait for a slot once the scenario's max_connections are taken;
+    /// more are closed at once. Each that waits first evicts an idle or slow connection.
+    std::size_t max_waiting = 1024;
 };
 
 /// Where the server listens, numerically: "http://127.0.0.1:41234" or "http://[::1]:41234".

@@ -1,5 +1,8 @@
 #include "detail/socket_stream.hpp"
 
+#include "mock_api/journal.hpp"
+
+#include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
 #include <cstring>
@@ -10,14 +13,16 @@
 namespace mock_api::detail {
 namespace {
 
-bool wait_for(int fd, short events, int timeout_ms) {
-    pollfd p{fd, events, 0};
+// Waits for `events` on `fd` up to `timeout_ms`; false on timeout or when `stop_fd` (if any)
+// became readable first: the server is stopping.
+bool wait_for(int fd, short events, int timeout_ms, int stop_fd) {
+    pollfd p[2] = {{fd, events, 0}, {stop_fd, POLLIN, 0}};
     for (;;) {
-        const int rc = ::poll(&p, 1, timeout_ms);
+        const int rc = ::poll(p, stop_fd >= 0 ? 2 : 1, timeout_ms);
         if (rc < 0 && errno == EINTR) {
             continue;
         }
-        return rc > 0 && (p.revents & (events | POLLHUP | POLLERR)) != 0;
+        return rc > 0 && p[1].revents == 0 && (p[0].revents & (events | POLLHUP | POLLERR)) != 0;
     }
 }
 
@@ -51,17 +56,42 @@ void describe_peer(connection& conn) {
     }
 }
 
-bool socket_stream::is_readable() const {
-    return has_buffered() || wait_for(conn_.fd, POLLIN, read_timeout_ms_);
+bool socket_stream::wait_readable() const {
+    int timeout_ms = limits_.read_timeout_ms;
+    if (conn_.head_deadline_us != 0) {
+        // A request's head has a deadline of its own, however often bytes trickle in.
+        const std::int64_t left_us = conn_.head_deadline_us - monotonic_us();
+        if (left_us <= 0) {
+            conn_.cut = cut_reason::head_timeout;
+            return false;
+        }
+        timeout_ms = static_cast<int>(std::min<std::int64_t>(timeout_ms, (left_us + 999) / 1000));
+    }
+    if (wait_for(conn_.fd, POLLIN, timeout_ms, limits_.stop_fd)) {
+        return true;
+    }
+    if (conn_.head_deadline_us != 0 && monotonic_us() >= conn_.head_deadline_us) {
+        conn_.cut = cut_reason::head_timeout;
+    }
+    return false;
 }
 
+bool socket_stream::may_write() const {
+    return !conn_.suppress_writes && conn_.cut == cut_reason::none && !conn_.evicted.load();
+}
+
+bool socket_stream::is_readable() const { return has_buffered() || wait_readable(); }
+
 bool socket_stream::is_writable() const {
-    return !conn_.suppress_writes && wait_for(conn_.fd, POLLOUT, write_timeout_ms_);
+    return may_write() && wait_for(conn_.fd, POLLOUT, limits_.write_timeout_ms, limits_.stop_fd);
 }
 
 ssize_t socket_stream::read(char* ptr, size_t size) {
+    if (conn_.cut != cut_reason::none) {
+        return -1;
+    }
     if (!has_buffered()) {
-        if (!wait_for(conn_.fd, POLLIN, read_timeout_ms_)) {
+        if (!wait_readable()) {
             return -1;
         }
         ssize_t n;
@@ -75,13 +105,20 @@ ssize_t socket_stream::read(char* ptr, size_t size) {
         end_ = static_cast<std::size_t>(n);
     }
     const std::size_t n = std::min(size, end_ - begin_);
+    if (conn_.head_deadline_us != 0) {
+        conn_.head_bytes += n;
+        if (conn_.head_bytes > limits_.max_head_bytes) {
+            conn_.cut = cut_reason::head_too_large;
+            return -1;
+        }
+    }
     std::memcpy(ptr, buffer_.data() + begin_, n);
     begin_ += n;
     return static_cast<ssize_t>(n);
 }
 
 ssize_t socket_stream::write(const char* ptr, size_t size) {
-    if (conn_.suppress_writes || !wait_for(conn_.fd, POLLOUT, write_timeout_ms_)) {
+    if (!may_write() || !wait_for(conn_.fd, POLLOUT, limits_.write_timeout_ms, limits_.stop_fd)) {
         conn_.write_failed = true;
         return -1;
     }
