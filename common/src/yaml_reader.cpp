@@ -1,6 +1,7 @@
 #include "common/yaml_reader.hpp"
 
 #include "common/suggest.hpp"
+#include "common/text_file.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -43,13 +44,11 @@ std::string join_quoted(const std::vector<std::string>& words) {
 } // namespace
 
 result<YAML::Node> yaml_reader::load_file(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) {
-        return error{errc::io, path.string() + ": cannot open file"};
+    auto text = read_regular_file(path, max_file_bytes);
+    if (!text) {
+        return text.err();
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    return load_string(text.str(), path.string());
+    return load_string(text.value(), path.string());
 }
 
 result<YAML::Node> yaml_reader::load_string(const std::string& text, const std::string& name) {

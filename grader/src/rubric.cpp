@@ -263,16 +263,24 @@ rubric parse(const yaml_reader& r, const YAML::Node& root_node, const std::files
     if (root.has("prompt")) {
         const YAML::Node prompt = root.required("prompt");
         rb.prompt = dir / r.as_string(prompt, "prompt");
-        if (!std::filesystem::exists(rb.prompt)) {
-            r.fail(prompt, "prompt file " + rb.prompt.string() + " does not exist");
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(rb.prompt, ec)) {
+            r.fail(prompt,
+                   "prompt file " + rb.prompt.string() +
+                       (ec ? " cannot be read: " + ec.message() : " is not a regular file"));
         }
     }
     rb.pass_mark = root.get_number("pass_mark", 0, 1, 0.7);
     parse_profiles_and_limits(root, rb);
     parse_scenarios_and_checks(r, root, rb);
-    std::string hashed = common::read_text(path);
+    // The files were read (and checked regular and bounded) as they were parsed.
+    const auto text_of = [](const std::filesystem::path& file) {
+        auto text = common::read_regular_file(file, common::yaml_reader::max_file_bytes);
+        return text ? std::move(text.value()) : std::string();
+    };
+    std::string hashed = text_of(path);
     for (const auto& s : rb.scenarios) {
-        hashed += s.file.empty() ? s.inline_yaml : common::read_text(s.file);
+        hashed += s.file.empty() ? s.inline_yaml : text_of(s.file);
     }
     rb.content_hash = "sha256:" + sha256_hex(hashed);
     return rb;

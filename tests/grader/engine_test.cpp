@@ -206,4 +206,22 @@ TEST_CASE("a saved result reads back into the same result, unknown fields and al
     CHECK(again == written);
     CHECK_FALSE(grader::grade_result_from_json(nlohmann::json::array()));
     CHECK_FALSE(grader::grade_result_from_json({{"checks", 1}}));
+    CHECK_FALSE(grader::grade_result_from_json({{"schema_version", 1e30}}));
+}
+
+TEST_CASE("integer fields out of their type's range read as their defaults",
+          "[grader][result]") {
+    // A float beyond an integer's range would be converted with undefined behaviour (UBSan).
+    const auto doc = nlohmann::json::parse(R"({"schema_version": 2, "scenarios": [{"ran": true,
+        "fanout": {"detail_requests": 1e30, "peak_in_flight": -1e20, "missing_ids": [1, 2e40]},
+        "outcome": {"exit_code": 4294967296.0}}]})");
+    const auto read = grader::grade_result_from_json(doc);
+    REQUIRE(read);
+    REQUIRE(read.value().scenarios.size() == 1);
+    auto again = grader::to_json(read.value());
+    REQUIRE(again["scenarios"][0].contains("fanout"));
+    CHECK(again["scenarios"][0]["fanout"]["detail_requests"] == 0);
+    CHECK(again["scenarios"][0]["fanout"]["peak_in_flight"] == 0);
+    CHECK(again["scenarios"][0]["fanout"]["missing_ids"].empty());
+    CHECK(again["scenarios"][0]["outcome"]["exit_code"] != 4294967296.0);
 }

@@ -195,6 +195,13 @@ TEST_CASE("deeply nested JSON on stdout is refused rather than parsed", "[grader
               .report.has_value());
 }
 
+TEST_CASE("a number beyond double's range on stdout is a report error, not an exception",
+          "[grader][evidence]") {
+    const auto parsed = grader::parse_report("{\"completed\": [9e99999]}");
+    CHECK_FALSE(parsed.report.has_value());
+    CHECK(parsed.error.find("number overflow") != std::string::npos);
+}
+
 TEST_CASE("the runtime trace keeps the longest polls with spawn sites relative to the source",
           "[grader][evidence][trace]") {
     test_support::temp_dir dir;

@@ -2,6 +2,7 @@
 #include "temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <sys/stat.h>
 
 using test_support::temp_dir;
 
@@ -112,6 +113,28 @@ TEST_CASE("an error inside a scenario file is reported at both places", "[grader
     const std::string scenario_file = (dir.path() / "s1.yaml").string();
     CHECK(message == "r.yaml:5:22: in scenario file: " + scenario_file +
                          ":3:1: unknown key 'latncy' in 'scenario' (did you mean 'latency'?)");
+}
+
+TEST_CASE("a rubric naming a device, a FIFO or an impossible name gets a located error",
+          "[grader][rubric]") {
+    temp_dir dir;
+    dir.write("s1.yaml", scenario_text);
+    const std::string checks = "  - {id: b, category: build}\n";
+    // /dev/zero would be read without end, a FIFO would block the loader forever.
+    const std::string fifo = (dir.path() / "fifo.yaml").string();
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    for (const std::string& file : {std::string("/dev/zero"), fifo}) {
+        auto text = rubric_with(checks);
+        text.replace(text.find("s1.yaml"), 7, file);
+        CHECK(error_of(dir, text) == "r.yaml:5:22: in scenario file: " + file +
+                                         ": not a regular file");
+    }
+    const std::string long_name(300, 'a');
+    CHECK(error_of(dir, rubric_with(checks, "prompt: " + long_name + "\n")) ==
+          "r.yaml:4:9: prompt file " + (dir.path() / long_name).string() +
+              " cannot be read: File name too long");
+    CHECK(error_of(dir, rubric_with(checks, "prompt: .\n")) ==
+          "r.yaml:4:9: prompt file " + (dir.path() / ".").string() + " is not a regular file");
 }
 
 TEST_CASE("an inline scenario's errors point into the rubric file", "[grader][rubric]") {

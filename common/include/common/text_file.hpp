@@ -14,6 +14,10 @@ namespace common {
 /// The file's bytes; empty when it cannot be read.
 std::string read_text(const std::filesystem::path& file);
 
+/// A regular file's bytes, up to `max_bytes`: anything else (a directory, /dev/zero, a FIFO
+/// that would block) and anything larger is a located error, never a read without end.
+result<std::string> read_regular_file(const std::filesystem::path& file, std::size_t max_bytes);
+
 /// Writes (truncates) `file`; false on any failure.
 bool write_text(const std::filesystem::path& file, std::string_view text);
 

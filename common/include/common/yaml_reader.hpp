@@ -30,7 +30,11 @@ class yaml_reader {
   public:
     explicit yaml_reader(std::string file_name) : file_(std::move(file_name)) {}
 
-    /// Parses the file; on failure a located error ("FILE:LINE:COL: ..." or "FILE: ...").
+    /// The largest YAML file read (rubrics and scenarios are a few KiB).
+    static constexpr std::size_t max_file_bytes = 16u << 20;
+
+    /// Parses the file (a regular file of at most max_file_bytes); on failure a located error
+    /// ("FILE:LINE:COL: ..." or "FILE: ...").
     static result<YAML::Node> load_file(const std::filesystem::path& path);
     /// Parses text that came from `name` (a file name used only in messages).
     static result<YAML::Node> load_string(const std::string& text, const std::string& name);

@@ -14,7 +14,7 @@ parsed_stdout parse_report(const std::string& stdout_text) {
     }
     try {
         out.report = json::parse(stdout_text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse_error, and out_of_range for 1e400
         out.error = e.what();
     }
     return out;

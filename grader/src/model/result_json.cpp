@@ -187,12 +187,13 @@ json to_json(const grade_result& r) {
 }
 
 common::result<grade_result> grade_result_from_json(const json& j) {
-    if (!j.is_object() || !j.contains("schema_version") || !j["schema_version"].is_number()) {
+    const auto schema = optional_field<int>(j, "schema_version");
+    if (!schema) {
         return common::error{common::errc::invalid_input,
                              "not a grading result (no schema_version)"};
     }
     grade_result r;
-    r.schema_version = j["schema_version"].get<int>();
+    r.schema_version = *schema;
     r.mode = field<std::string>(j, "mode", "");
     const json none = json::object();
     const json& sub = j.contains("submission") ? j["submission"] : none;
