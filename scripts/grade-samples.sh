@@ -11,6 +11,8 @@ trap 'rm -rf "$out"' EXIT
 status=0
 for expected in submissions/*/*/expected.yaml; do
     sample=$(dirname "$expected")
+    # the hostile corpus is graded by its own test with its own small rubrics
+    [[ $sample == submissions/hostile/* ]] && continue
     name=$(echo "$sample" | tr / -)
     echo "=================================================================="
     rc=0
