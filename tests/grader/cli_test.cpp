@@ -49,6 +49,25 @@ TEST_CASE("grader grade refuses unknown scenarios and non-submissions with exit 
     CHECK(run(grader_exe, {"grade"}).exit_code == 2);
 }
 
+TEST_CASE("a grading that cannot complete still writes its result, saying why",
+          "[grader][cli][e2e]") {
+    temp_dir dir;
+    std::filesystem::create_directories(dir.path() / "empty");
+    const auto json_file = dir.path() / "result.json";
+    const auto empty =
+        run(grader_exe, {"grade", (dir.path() / "empty").string(), "--json", json_file.string()});
+    CHECK(empty.exit_code == 2);
+    std::ifstream in(json_file);
+    REQUIRE(in);
+    const auto result = nlohmann::json::parse(in);
+    CHECK(result["passed"] == false);
+    CHECK(result["submission"]["name"] == "empty");
+    CHECK(result["rubric"]["name"] == "jobs-fanout");
+    CHECK(result["grading_error"].get<std::string>().find("cannot tell how to build it") !=
+          std::string::npos);
+    CHECK(empty.out.find("grading did not complete: ") != std::string::npos);
+}
+
 TEST_CASE("grader check runs only visible scenarios and says how many are hidden",
           "[grader][cli][e2e]") {
     temp_dir dir;

@@ -28,6 +28,10 @@ struct grade_options {
 /// submission does wrong, a failed build included, is a scored result.
 common::result<grade_result> grade(const rubric& rb, const grade_options& options, runner& run);
 
+/// The result of a grading that did not complete: who and what was graded, and why it stopped
+/// (`grading_error`), so that a caller can still write it (nothing is lost, even then).
+grade_result unfinished_result(const rubric& rb, const grade_options& options, std::string why);
+
 /// Removes work roots ("takehome-grader-<pid>-...") in `temp_dir` whose grader is no longer
 /// running (killed before it could clean up). Gradings side by side, and work roots kept with
 /// --keep-workdir (marked by a .keep file), are left alone.

@@ -134,6 +134,27 @@ void report_work_area(grade_result& r, const std::string& measure, bool availabl
     r.isolation += available ? "; build budget" : "; no build budget";
 }
 
+// grade(), with any exception of the grader's own turned into an error value.
+common::result<grade_result>
+grade_or_error(const rubric& rb, const grade_options& options, runner& run) {
+    try {
+        return grade(rb, options, run);
+    } catch (const std::exception& e) {
+        return common::error{common::errc::internal, std::string("internal error: ") + e.what()};
+    }
+}
+
+int exit_code_of(common::errc code) {
+    switch (code) {
+    case common::errc::invalid_input:
+        return usage;
+    case common::errc::interrupted:
+        return interrupted;
+    default:
+        return internal;
+    }
+}
+
 } // namespace
 
 int run_grade(grade_command_options o) {
@@ -166,21 +187,16 @@ int run_grade(grade_command_options o) {
             return refused;
         }
     }
-    auto result = grade(rb.value(), o.grade, runner);
-    if (result) {
-        report_work_area(result.value(), area_measure, area_available);
-    }
+    auto result = grade_or_error(rb.value(), o.grade, runner);
     if (!result) {
+        // Still written, saying what failed: a batch or CI job never loses a result.
         std::cerr << "grader: " << result.err().message << "\n";
-        switch (result.err().code) {
-        case common::errc::invalid_input:
-            return usage;
-        case common::errc::interrupted:
-            return interrupted;
-        default:
-            return internal;
-        }
+        auto unfinished = unfinished_result(rb.value(), o.grade, result.err().message);
+        report_work_area(unfinished, area_measure, area_available);
+        write_outputs(unfinished, o);
+        return exit_code_of(result.err().code);
     }
+    report_work_area(result.value(), area_measure, area_available);
     return write_outputs(result.value(), o);
 }
 

@@ -253,6 +253,15 @@ void attach_excerpts(std::vector<check_result>& checks, const fs::path& source_d
 
 } // namespace
 
+grade_result unfinished_result(const rubric& rb, const grade_options& options, std::string why) {
+    submission unknown;
+    unknown.name = options.submission_dir.filename().string();
+    grade_result result = start_result(rb, options, unknown);
+    result.grading_error = std::move(why);
+    total_scores(result);
+    return result;
+}
+
 void sweep_stale_work_roots(const fs::path& temp_dir) {
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(temp_dir, ec)) {

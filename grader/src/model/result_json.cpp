@@ -183,6 +183,7 @@ json to_json(const grade_result& r) {
             {"scenarios", std::move(scenarios)},
             {"hidden_scenarios_not_run", r.hidden_scenarios_not_run},
             {"work_dir", r.work_dir.empty() ? json(nullptr) : json(r.work_dir)},
+            {"grading_error", r.grading_error.empty() ? json(nullptr) : json(r.grading_error)},
             {"checks", std::move(checks)}};
 }
 
@@ -225,6 +226,7 @@ common::result<grade_result> grade_result_from_json(const json& j) {
     r.pass_mark = field<double>(j, "pass_mark", 0);
     r.passed = field<bool>(j, "passed", false);
     r.gates_failed = field<std::vector<std::string>>(j, "gates_failed", {});
+    r.grading_error = field<std::string>(j, "grading_error", "");
     return r;
 }
 

@@ -169,6 +169,10 @@ void write_verdict(std::ostringstream& out, const grade_result& r, bool color) {
             << (r.hidden_scenarios_not_run > 1 ? "s" : "")
             << " will be added in the full grading)\n";
     }
+    if (!r.grading_error.empty()) {
+        out << paint(color, "31;1", "grading did not complete: ") << visible(r.grading_error)
+            << "\n";
+    }
     std::string verdict =
         r.passed ? paint(color, "32;1", "PASSED") : paint(color, "31;1", "NOT PASSED");
     for (std::size_t i = 0; i < r.gates_failed.size(); ++i) {

@@ -236,6 +236,9 @@ struct grade_result {
     double pass_mark = 0; ///< share of max_score
     bool passed = false;
     std::vector<std::string> gates_failed; ///< failed checks marked as gates
+    /// Why the grading itself did not complete (an unusable submission, the grader's own
+    /// trouble, an interruption); empty when it did. Such a result is still written.
+    std::string grading_error;
 
     /// The result as JSON (result_json.hpp); kept as a member for its many callers.
     nlohmann::json to_json() const;
