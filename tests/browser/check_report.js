@@ -1,5 +1,5 @@
 // The HTML report in a real browser (Debian's chromium, driven headless by playwright-core
-// from tests/tools). Grades three submissions with the real grader (loopback only: each run
+// from tests/tools). Grades three submissions (and self-checks one) with the real grader (loopback only: each run
 // talks to its own mock API inside the sandbox), renders each saved result with
 // `grader report --format html`, opens it and checks what a reviewer relies on:
 //   - the verdict, a row per check, per scenario a timeline with a bar per journaled request,
@@ -8,7 +8,9 @@
 //   - a hostile submission's markup (<script>, "><img onerror>, </svg><svg onload>, a style
 //     that hides the page) shows as text: no script of its ran, no element of its exists;
 //   - no console error, no page error, no request but the page itself.
-// Screenshots of the sequential and the concurrent report are left in OUTDIR.
+//   - a candidate's self-check counts the hidden scenarios and names none.
+// Screenshots of every report (sequential.png and concurrent.png are the ones to look at) are
+// left in OUTDIR with the pages.
 //
 // usage: node check_report.js GRADER_EXE OUTDIR
 
@@ -43,13 +45,17 @@ const cases = [
     happy: (f) => /^(full|bounded\(\d+\))$/.test(f.classification) && f.peak_in_flight >= 8 },
   { name: 'hostile', dir: 'tests/browser/fixtures/hostile-markup',
     scenarios: ['happy'], hostile: true },
+  // The candidate's self-check (every visible scenario): the hidden ones are counted, unnamed.
+  { name: 'candidate', command: 'check', dir: 'submissions/node/fetch-promise-all',
+    scenarios: [], candidate: true },
 ];
 
 // grade (exit 0 or 1: passed or not), then the saved result rendered again by `report`.
 function gradeAndRender(c, work) {
   const json = path.join(work, `${c.name}.json`);
   const direct = path.join(work, `${c.name}-direct.html`);
-  const args = ['grade', path.join(source, c.dir), '--json', json, '--format', 'html', '-o', direct];
+  const args = [c.command || 'grade', path.join(source, c.dir), '--json', json, '--format', 'html',
+    '-o', direct];
   for (const s of c.scenarios) args.push('--scenario', s);
   const graded = spawnSync(grader, args, { encoding: 'utf8' });
   assert.ok(graded.status === 0 || graded.status === 1,
@@ -114,6 +120,17 @@ async function checkHostile(page) {
   assert.ok(hit.includes('<script>window.__pwned=6</script>'), hit);
 }
 
+async function checkCandidate(page, result) {
+  assert.equal(result.mode, 'check');
+  assert.ok(result.hidden_scenarios_not_run > 0);
+  const note = await page.textContent('#hidden-scenarios');
+  assert.ok(note.startsWith(`${result.hidden_scenarios_not_run} hidden scenario`), note);
+  const text = await page.textContent('body');
+  for (const name of ['odd-casing', 'empty-list', 'rate-limited']) {
+    assert.ok(!text.includes(name), `the candidate's page names hidden scenario ${name}`);
+  }
+}
+
 async function main() {
   fs.mkdirSync(outdir, { recursive: true });
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'tg-browser-'));
@@ -129,6 +146,7 @@ async function main() {
       await checkStructure(page, result);
       if (c.happy) await checkClassification(page, result, c.happy);
       if (c.hostile) await checkHostile(page);
+      if (c.candidate) await checkCandidate(page, result);
       await page.screenshot({ path: path.join(outdir, `${c.name}.png`), fullPage: true });
       assert.deepEqual(problems, [], `${c.name}: console errors, page errors or requests`);
       console.log(`ok: ${c.name} (${result.checks.length} checks) -> ${html}`);
