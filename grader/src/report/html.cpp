@@ -399,8 +399,8 @@ void write_ideal_and_peak(std::ostringstream& out,
         << "\" fill=\"#1565c0\">ideal " << fixed(f.ideal_at_peak_ms, 0) << " ms</text>\n";
     const double xp = g.x(peak_time(f.requests));
     out << "<line class=\"peak\" x1=\"" << fixed(xp, 1) << "\" y1=\"" << fixed(g.top - 4, 1)
-        << "\" x2=\"" << fixed(xp, 1) << "\" y2=\"" << fixed(bottom, 1) << "\"/>\n<text x=\""
-        << fixed(std::min(xp + 4, g.left + g.width - 110), 1) << "\" y=\"" << fixed(bottom - 4, 1)
+        << "\" x2=\"" << fixed(xp, 1) << "\" y2=\"" << fixed(bottom + 20, 1) << "\"/>\n<text x=\""
+        << fixed(std::min(xp + 4, g.left + g.width - 110), 1) << "\" y=\"" << fixed(bottom + 30, 1)
         << "\" class=\"peak-label\">peak " << f.peak_in_flight << " in flight</text>\n";
 }
 
@@ -415,7 +415,7 @@ std::string timeline_svg(const fanout_evidence& f) {
     const double bottom = g.top + static_cast<double>(rows) * g.row + 4;
     std::ostringstream out;
     out << "<svg class=\"timeline\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 "
-        << fixed(g.left + g.width + 16, 0) << " " << fixed(bottom + 22, 0)
+        << fixed(g.left + g.width + 16, 0) << " " << fixed(bottom + 36, 0)
         << "\" role=\"img\" aria-label=\"request timeline\">\n";
     write_bars(out, f.requests, g);
     write_ideal_and_peak(out, f, g, bottom);
