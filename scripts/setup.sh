@@ -4,8 +4,9 @@
 #
 #   scripts/setup.sh            what the build and the main job (grading the samples) need
 #   scripts/setup.sh --test     also what only the test suite uses (scripts/test.sh passes it):
-#                               capsh and strace for the hostile-submission tests, and the
-#                               validators in tests/tools (npm, lock file),
+#                               capsh and strace for the hostile-submission tests, chromium,
+#                               xmllint and junitparser for the report tests, and the
+#                               validators and browser driver in tests/tools (npm, lock file),
 #                               clang 14 with its sanitizer and libFuzzer runtimes and
 #                               llvm-symbolizer for the fuzz targets (scripts/fuzz.sh)
 #   scripts/setup.sh --bench    also the benchmarks' baselines (nginx, wrk)
@@ -44,6 +45,11 @@ for tier in "$@"; do
     --test)
         test_tier=true
         packages+=(libcap2-bin strace)
+        # the report tests: chromium opens the HTML report headless (tests/browser, driven by
+        # playwright-core from tests/tools), xmllint validates the JUnit report against
+        # tests/tools/junit-10.xsd and python3-junitparser reads it back
+        # (tests/grader/report_cli_test.cpp)
+        packages+=(chromium libxml2-utils python3-junitparser)
         # the fuzz targets (fuzz/, scripts/fuzz.sh): clang-14 compiles them, libclang-rt-14-dev
         # holds libFuzzer and the ASan/UBSan runtimes, llvm-14 the symbolizer
         packages+=(clang-14 libclang-rt-14-dev llvm-14)
@@ -73,7 +79,8 @@ install_grammars() {
     cp "$dir/package-lock.json" "$stamp"
 }
 
-# The test tier's validators (tests/tools: the SARIF multitool), pinned by their lock file.
+# The test tier's npm tools (tests/tools: the SARIF multitool; playwright-core, which drives the
+# Debian chromium and downloads no browser), pinned by their lock file.
 # --ignore-scripts: the multitool's postinstall only marks its binary executable, done here.
 install_test_tools() {
     local dir stamp

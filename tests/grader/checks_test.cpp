@@ -195,7 +195,7 @@ TEST_CASE("the result JSON carries the documented fields", "[grader][result]") {
                             "passed"}) {
         CHECK(j.contains(key));
     }
-    CHECK(j["schema_version"] == 2);
+    CHECK(j["schema_version"] == 3);
     const auto& check = j["checks"][0];
     CHECK(check["category"] == "output");
     CHECK(check["scenario"] == "happy");

@@ -8,6 +8,7 @@
 #include "mock_api/oracle.hpp"
 #include "temp_dir.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <map>
 
@@ -24,7 +25,7 @@ scenarios:
   - {name: lost, deadline_s: 5, visibility: hidden, inline: {name: lost, jobs: {count: 2}}}
 checks:
   - {id: build, category: build, weight: 10}
-  - {id: output, category: output, scenarios: all, weight: 5}
+  - {id: output, category: output, scenarios: all, weight: 5, description: stdout is the report.}
   - {id: concurrency, category: concurrency, scenarios: [fast, slow], weight: 20}
   - {id: crash, category: crash, scenarios: all, weight: 4}
 )";
@@ -200,6 +201,17 @@ TEST_CASE("a saved result reads back into the same result, unknown fields and al
     auto read = grader::grade_result_from_json(written);
     REQUIRE(read);
     CHECK(read.value().schema_version == grader::result_schema_version);
+    // What the HTML report draws and explains: the ideal window's start on the timeline (the
+    // list at 0 ms, the first detail 10 ms later) and the rubric's words for a check.
+    REQUIRE(read.value().scenarios.size() >= 1);
+    CHECK(read.value().scenarios[0].fanout.window_start_ms == Approx(10));
+    CHECK(read.value().scenarios[0].fanout.requests.size() == 9);
+    const auto output =
+        std::find_if(read.value().checks.begin(),
+                     read.value().checks.end(),
+                     [](const grader::check_result& c) { return c.check == "output"; });
+    REQUIRE(output != read.value().checks.end());
+    CHECK(output->description == "stdout is the report.");
     auto again = grader::to_json(read.value());
     written.erase("a_field_from_the_future");
     written["checks"][0].erase("another_one");
@@ -209,8 +221,7 @@ TEST_CASE("a saved result reads back into the same result, unknown fields and al
     CHECK_FALSE(grader::grade_result_from_json({{"schema_version", 1e30}}));
 }
 
-TEST_CASE("integer fields out of their type's range read as their defaults",
-          "[grader][result]") {
+TEST_CASE("integer fields out of their type's range read as their defaults", "[grader][result]") {
     // A float beyond an integer's range would be converted with undefined behaviour (UBSan).
     const auto doc = nlohmann::json::parse(R"({"schema_version": 2, "scenarios": [{"ran": true,
         "fanout": {"detail_requests": 1e30, "peak_in_flight": -1e20, "missing_ids": [1, 2e40]},

@@ -502,8 +502,20 @@ TEST_CASE("markup and terminal control sequences from the candidate are neutrali
     CHECK(shown_raw == std::string::npos);
     CHECK(report.find("\\e[2J") != std::string::npos);
     CHECK(report.find("\\e]0;pwned\\a") != std::string::npos);
-    // Markup is text: the JSON carries it as it was written (a renderer of HTML escapes it).
+    // Markup is text: the JSON carries it as it was written, and the HTML report escapes it
+    // (the page in a browser: tests/browser/check_report.js).
     CHECK(g.stdout_text().find("<script>alert(1)</script></svg>") != std::string::npos);
+    temp_dir saved;
+    const auto result_file = saved.write("result.json", g.result.dump());
+    const auto html = test_support::run(test_support::grader_exe,
+                                        {"report", result_file.string(), "--format", "html"});
+    REQUIRE(html.exit_code == 0);
+    CHECK(html.out.find("<script") == std::string::npos);
+    CHECK(html.out.find("<svg onload") == std::string::npos);
+    CHECK(html.out.find('\x1b') == std::string::npos);
+    CHECK(html.out.find(
+              "&lt;script&gt;alert(1)&lt;/script&gt;&lt;/svg&gt;&lt;svg onload=alert(2)&gt;") !=
+          std::string::npos);
 }
 
 TEST_CASE("huge arguments and environments and file names are refused or survived",

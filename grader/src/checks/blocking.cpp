@@ -138,6 +138,7 @@ check_result evaluate_blocking(const check_spec& check,
     r.what = category::blocking;
     r.max_points = check.weight;
     r.gate = check.gate;
+    r.description = check.description;
     for (const auto* ev : runs) {
         for (const auto& c : ev->blocking.calls) {
             add_dynamic(r, c, ev->scenario);

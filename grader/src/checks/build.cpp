@@ -11,6 +11,7 @@ check_result evaluate_build(const check_spec& check, const build_evidence& build
     r.what = category::build;
     r.max_points = check.weight;
     r.gate = check.gate;
+    r.description = check.description;
     r.passed = build.result.ok;
     r.points = build.result.ok ? check.weight : 0;
     r.summary = build.result.summary;

@@ -13,6 +13,7 @@ check_result start(const check_spec& check, const std::string& scenario) {
     r.scenario = scenario;
     r.max_points = check.weight;
     r.gate = check.gate;
+    r.description = check.description;
     return r;
 }
 

@@ -6,11 +6,12 @@
 #include "grader/engine.hpp"
 
 #include <CLI/CLI.hpp>
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace grader::cli {
 
@@ -35,6 +36,10 @@ command setup_grade(CLI::App& app);
 command setup_check(CLI::App& app);
 command setup_export_public(CLI::App& app);
 command setup_lint(CLI::App& app);
+command setup_report(CLI::App& app);
+
+/// Every renderer's `--format` name (grader/report/renderer.hpp).
+std::vector<std::string> format_names();
 
 /// Options `grade` and `check` share.
 struct grade_command_options {
@@ -45,7 +50,7 @@ struct grade_command_options {
     std::string format = "terminal";
     std::string output; ///< -o FILE; empty: stdout
     bool require_isolation = false;
-    std::string uid_range; ///< "61000-61999"; empty: $TG_SANDBOX_UIDS or the default
+    std::string uid_range;              ///< "61000-61999"; empty: $TG_SANDBOX_UIDS or the default
     std::uint64_t build_disk_mb = 4096; ///< the grading's work area (builds' disk budget)
 };
 

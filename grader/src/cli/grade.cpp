@@ -12,8 +12,6 @@
 
 namespace grader::cli {
 
-namespace {
-
 std::vector<std::string> format_names() {
     std::vector<std::string> names;
     for (const auto& r : renderers()) {
@@ -21,8 +19,6 @@ std::vector<std::string> format_names() {
     }
     return names;
 }
-
-} // namespace
 
 void add_grading_options(CLI::App* sub, grade_command_options& o) {
     sub->add_option("--rubric", o.rubric, "rubric YAML")->capture_default_str();

@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
                                      cli::setup_grade(app),
                                      cli::setup_check(app),
                                      cli::setup_export_public(app),
-                                     cli::setup_lint(app)};
+                                     cli::setup_lint(app),
+                                     cli::setup_report(app)};
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

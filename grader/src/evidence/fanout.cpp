@@ -30,11 +30,17 @@ double pool_makespan(const std::vector<double>& latencies, int slots) {
 }
 
 // Every journaled request on the timeline, in ms from the run's first request.
-void add_timeline(const mock_api::journal_snapshot& journal, fanout_evidence& ev) {
+// The run's first request: the timeline's zero.
+std::int64_t timeline_origin(const mock_api::journal_snapshot& journal) {
     std::int64_t origin = 0;
     for (const auto& e : journal.entries) {
         origin = origin == 0 ? e.received_us : std::min(origin, e.received_us);
     }
+    return origin;
+}
+
+void add_timeline(const mock_api::journal_snapshot& journal, fanout_evidence& ev) {
+    const std::int64_t origin = timeline_origin(journal);
     for (const auto& e : journal.entries) {
         const std::int64_t end = e.finished_us != 0 ? e.finished_us : e.received_us;
         ev.requests.push_back({e.endpoint,
@@ -115,6 +121,7 @@ void measure_refills(const std::vector<mock_api::journal_entry>& timed, fanout_e
 // Peak, window, efficiency at that peak, and the classification of the timed details.
 void judge_overlap(const std::vector<mock_api::journal_entry>& timed,
                    const mock_api::scenario& scene,
+                   std::int64_t origin,
                    fanout_evidence& ev) {
     ev.peak_in_flight = mock_api::peak_in_flight(timed, 0);
     std::int64_t first = timed.front().received_us;
@@ -126,6 +133,7 @@ void judge_overlap(const std::vector<mock_api::journal_entry>& timed,
         latencies.push_back(scene.detail_answer_ms(*e.job_id));
     }
     ev.window_ms = static_cast<double>(last - first) / 1000.0;
+    ev.window_start_ms = static_cast<double>(first - origin) / 1000.0;
     ev.ideal_full_ms = *std::max_element(latencies.begin(), latencies.end());
     ev.ideal_at_peak_ms = pool_makespan(latencies, ev.peak_in_flight);
     ev.efficiency = ev.window_ms > 0 ? std::min(1.0, ev.ideal_at_peak_ms / ev.window_ms) : 1.0;
@@ -155,7 +163,7 @@ fanout_evidence analyse_fanout(const mock_api::journal_snapshot& journal,
         ev.classification = "none";
         return ev;
     }
-    judge_overlap(timed, scene, ev);
+    judge_overlap(timed, scene, timeline_origin(journal), ev);
     return ev;
 }
 

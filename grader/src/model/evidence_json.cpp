@@ -218,6 +218,7 @@ json to_json(const fanout_evidence& f, bool with_requests) {
            {"unknown_ids", f.unknown_ids},
            {"timed_details", f.timed_details},
            {"peak_in_flight", f.peak_in_flight},
+           {"window_start_ms", f.window_start_ms},
            {"window_ms", f.window_ms},
            {"ideal_full_ms", f.ideal_full_ms},
            {"ideal_at_peak_ms", f.ideal_at_peak_ms},
@@ -245,6 +246,7 @@ fanout_evidence fanout_from_json(const json& j) {
     f.timed_details = field<std::size_t>(j, "timed_details", 0);
     f.peak_in_flight = field<int>(j, "peak_in_flight", 0);
     f.window_ms = field<double>(j, "window_ms", 0);
+    f.window_start_ms = field<double>(j, "window_start_ms", 0);
     f.ideal_full_ms = field<double>(j, "ideal_full_ms", 0);
     f.ideal_at_peak_ms = field<double>(j, "ideal_at_peak_ms", 0);
     f.efficiency = field<double>(j, "efficiency", 0);

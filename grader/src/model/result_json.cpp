@@ -33,6 +33,7 @@ json check_json(const check_result& c) {
             {"points", rounded(c.points, 0.01)},
             {"max_points", rounded(c.max_points, 0.01)},
             {"summary", c.summary},
+            {"description", c.description},
             {"evidence", c.evidence},
             {"findings", std::move(findings)}};
 }
@@ -48,6 +49,7 @@ check_result check_from_json(const json& j) {
     c.points = field<double>(j, "points", 0);
     c.max_points = field<double>(j, "max_points", 0);
     c.summary = field<std::string>(j, "summary", "");
+    c.description = field<std::string>(j, "description", "");
     c.evidence = j.is_object() && j.contains("evidence") ? j["evidence"] : json::object();
     for (const auto& f : array_field(j, "findings")) {
         c.findings.push_back(finding_from_json(f));

@@ -1,5 +1,7 @@
 #include "grader/report/terminal.hpp"
 
+#include "grader/report/escape.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,90 +12,10 @@ namespace grader {
 
 namespace {
 
-// One character of `text` at `i` as UTF-8: its code point and length; a byte that starts no
-// valid sequence is {byte, 1} with `valid` false.
-struct utf8_char {
-    char32_t code = 0;
-    std::size_t length = 1;
-    bool valid = false;
-};
-
-utf8_char decode(std::string_view text, std::size_t i) {
-    const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
-    const unsigned char lead = byte(0);
-    const std::size_t length = lead < 0x80       ? 1
-                               : lead >> 5 == 6  ? 2
-                               : lead >> 4 == 14 ? 3
-                               : lead >> 3 == 30 ? 4
-                                                 : 0;
-    if (length == 0 || i + length > text.size()) {
-        return {lead, 1, false};
-    }
-    char32_t code = length == 1 ? lead : static_cast<char32_t>(lead & (0xffU >> (length + 1)));
-    for (std::size_t k = 1; k < length; ++k) {
-        if ((byte(k) & 0xc0) != 0x80) {
-            return {lead, 1, false};
-        }
-        code = (code << 6) | (byte(k) & 0x3f);
-    }
-    constexpr char32_t shortest[] = {0, 0, 0x80, 0x800, 0x10000};
-    const bool ok =
-        code >= shortest[length] && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff);
-    return {ok ? code : lead, ok ? length : 1, ok};
-}
-
 // Text from the candidate (summaries and findings quote its output; its manifest names the
 // language) reaches the reviewer's terminal: control characters would move the cursor, clear
-// the screen, set the title or the clipboard, and a newline could forge a verdict line. They
-// are shown escaped instead: C0 controls and DEL as \e, \n, \xNN, C1 controls and the
-// bidirectional overrides as \u{NNNN}, bytes that are not UTF-8 as \xNN.
-std::string visible(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    char hex[16];
-    for (std::size_t i = 0; i < text.size();) {
-        const auto c = decode(text, i);
-        const bool c0 = c.valid && (c.code < 0x20 || c.code == 0x7f);
-        const bool c1_or_bidi = c.valid && ((c.code >= 0x80 && c.code <= 0x9f) ||
-                                            (c.code >= 0x202a && c.code <= 0x202e) ||
-                                            (c.code >= 0x2066 && c.code <= 0x2069));
-        if (c0) {
-            switch (c.code) {
-            case 0x1b:
-                out += "\\e";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\a':
-                out += "\\a";
-                break;
-            case '\b':
-                out += "\\b";
-                break;
-            default:
-                std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned>(c.code));
-                out += hex;
-            }
-        } else if (c1_or_bidi) {
-            std::snprintf(hex, sizeof hex, "\\u{%04x}", static_cast<unsigned>(c.code));
-            out += hex;
-        } else if (!c.valid) {
-            std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned>(c.code));
-            out += hex;
-        } else {
-            out.append(text.substr(i, c.length));
-        }
-        i += c.length;
-    }
-    return out;
-}
+// the screen, set the title or the clipboard, and a newline could forge a verdict line.
+std::string visible(std::string_view text) { return printable(text); }
 
 std::string points(double v) {
     std::ostringstream s;

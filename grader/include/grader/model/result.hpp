@@ -17,7 +17,7 @@
 namespace grader {
 
 /// Bumped whenever a field changes meaning, appears or goes (grader/README.md, "Result model").
-inline constexpr int result_schema_version = 2;
+inline constexpr int result_schema_version = 3;
 inline constexpr const char* grader_version = "0.1.0";
 
 /// A limit of the sandbox that ended or constrained a run, as the kernel reported it.
@@ -87,6 +87,7 @@ struct fanout_evidence {
     std::vector<std::int64_t> unknown_ids;   ///< requested but not listed
     std::size_t timed_details = 0; ///< answered cleanly and never rate-limited: what is judged
     int peak_in_flight = 0;        ///< among those
+    double window_start_ms = 0;    ///< first detail received, on the requests' timeline
     double window_ms = 0;          ///< first detail received -> last detail finished
     double ideal_full_ms = 0;      ///< all details at once: the slowest detail
     double ideal_at_peak_ms = 0;   ///< a pool of `peak_in_flight` kept busy
@@ -208,8 +209,9 @@ struct check_result {
     bool passed = false;
     double points = 0;
     double max_points = 0;
-    bool gate = false;   ///< failing it fails the submission
-    std::string summary; ///< one line
+    bool gate = false;       ///< failing it fails the submission
+    std::string summary;     ///< one line
+    std::string description; ///< what the check asks for, in plain English (the rubric's)
     nlohmann::json evidence = nlohmann::json::object();
     std::vector<finding> findings;
 };
