@@ -56,7 +56,8 @@ for tier in "$@"; do
         ;;
     # Only for bench/: Debian's nginx package starts a server on port 80 when installed, which
     # a machine that only builds and tests has no use for.
-    --bench) packages+=(nginx-light wrk) ;;
+    # bench/stability.sh keeps the other core busy with stress-ng
+    --bench) packages+=(nginx-light wrk stress-ng) ;;
     *) echo "setup: unknown option $tier (--test, --bench)" >&2; exit 2 ;;
     esac
 done

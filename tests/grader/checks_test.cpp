@@ -83,6 +83,44 @@ TEST_CASE("the errors check does not take job 12 for job 2", "[grader][checks]")
     CHECK_FALSE(f.check(spec_of(grader::category::errors)).passed);
 }
 
+TEST_CASE("the errors check takes a rate-limited job left out of failed_ids for a retry only "
+          "when the journal shows its 200",
+          "[grader][checks]") {
+    fixture f(R"(
+name: limited
+jobs:
+  list:
+    - {id: 1, name: a, status: completed, owner: ana, duration_ms: 10}
+    - {id: 2, name: b, status: completed, owner: bo, duration_ms: 20}
+faults:
+  detail:
+    - {ids: [2], kind: rate_limit, attempts: 1, retry_after_s: 1}
+)");
+    json report = f.oracle.expected;
+    report["failed_ids"] = json::array();
+    f.run.stdout_text = report.dump();
+    const auto detail = [](std::int64_t id, int attempt, int status) {
+        grader::request_interval q;
+        q.endpoint = "detail";
+        q.job_id = id;
+        q.attempt = attempt;
+        q.status = status;
+        return q;
+    };
+    // Job 2 was asked once, got its 429, and was silently dropped: not a retry that succeeded.
+    f.fanout.requests = {detail(1, 1, 200), detail(2, 1, 429)};
+    auto swallowed = f.check(spec_of(grader::category::errors));
+    CHECK_FALSE(swallowed.passed);
+    REQUIRE(swallowed.findings.size() == 1);
+    CHECK(swallowed.findings[0].id == "failed-id-missing");
+    CHECK(swallowed.findings[0].message ==
+          "job 2 (429 for the first 1 attempt(s)) never got a 200 answer, yet is missing from "
+          "failed_ids");
+
+    f.fanout.requests.push_back(detail(2, 2, 200)); // the retry
+    CHECK(f.check(spec_of(grader::category::errors)).passed);
+}
+
 TEST_CASE("the output check explains differences and scores them proportionally",
           "[grader][checks]") {
     fixture f(two_faults);

@@ -63,6 +63,13 @@ void judge_failed_list(check_result& r, const check_spec& check, const scenario_
     score(r, check, c.share());
 }
 
+// Whether the journal shows a 200 answer to a detail request for `id`.
+bool answered_ok(const scenario_evidence& ev, std::int64_t id) {
+    return std::any_of(ev.fanout.requests.begin(), ev.fanout.requests.end(), [&](const auto& q) {
+        return q.endpoint == "detail" && q.job_id == id && q.status == 200;
+    });
+}
+
 // Every failed detail listed and named; nothing listed that was fine.
 void judge_failed_details(criteria& c,
                           const scenario_evidence& ev,
@@ -84,6 +91,12 @@ void judge_failed_details(criteria& c,
             c.require(names_id(ev.run.stderr_text, f.id),
                       "failure-not-reported",
                       "stderr never names job " + std::to_string(f.id) + ", reported as failed");
+        } else if (!ev.fanout.requests.empty()) {
+            // Left out of failed_ids, it may only have succeeded: the journal must show a 200.
+            c.require(answered_ok(ev, f.id),
+                      "failed-id-missing",
+                      "job " + std::to_string(f.id) + " (" + f.reason +
+                          ") never got a 200 answer, yet is missing from failed_ids");
         }
     }
     const auto expected = [&](std::int64_t id) {
