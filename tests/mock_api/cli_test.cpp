@@ -43,7 +43,8 @@ TEST_CASE("mock_api reports a missing scenario file and a usage error with exit 
           "[mock_api][cli]") {
     const auto missing = run(exe, {"--scenario", "/nonexistent/s.yaml"});
     CHECK(missing.exit_code == 2);
-    CHECK(missing.err == "mock_api: /nonexistent/s.yaml: cannot open file\n");
+    CHECK(missing.err ==
+          "mock_api: /nonexistent/s.yaml: cannot open file: No such file or directory\n");
     CHECK(run(exe, {"--port", "80"}).exit_code == 2); // --scenario is required
     CHECK(run(exe, {"--scenario", happy, "--port", "70000"}).exit_code == 2);
 }
