@@ -14,7 +14,7 @@ namespace grader::sandbox {
 namespace {
 
 // Refused with EPERM: namespaces, mounts, tracing other processes, the kernel keyring,
-// loading code into the kernel, eBPF and perf, and handles that reach past a mount view.
+// loading code into the kernel, eBPF and perf, handles that reach past a mount view, io_uring.
 constexpr const char* refused[] = {"unshare",
                                    "setns",
                                    "mount",
@@ -53,7 +53,12 @@ constexpr const char* refused[] = {"unshare",
                                    "lookup_dcookie",
                                    "syslog",
                                    "iopl",
-                                   "ioperm"};
+                                   "ioperm",
+                                   // io_uring's operations (open, connect, ...) bypass this
+                                   // filter's view of system calls; libuv and others fall back
+                                   "io_uring_setup",
+                                   "io_uring_enter",
+                                   "io_uring_register"};
 
 // clone() with any of these flags makes a namespace.
 constexpr unsigned long namespace_flags[] = {CLONE_NEWNS,
