@@ -77,11 +77,10 @@ bool add_rules(scmp_filter_ctx ctx) {
         }
     }
     for (const auto flag : namespace_flags) {
-        if (seccomp_rule_add(ctx,
-                             SCMP_ACT_ERRNO(EPERM),
-                             SCMP_SYS(clone),
-                             1,
-                             SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)) != 0) {
+        // Argument 0 (clone's flags) masked with `flag` equals `flag`. Spelled out rather than
+        // with SCMP_A0, whose compound literal pedantic C++ (clang) refuses.
+        const scmp_arg_cmp has_flag{0, SCMP_CMP_MASKED_EQ, flag, flag};
+        if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1, has_flag) != 0) {
             return false;
         }
     }
