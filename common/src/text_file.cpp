@@ -43,8 +43,9 @@ result<std::string> read_regular_file(const std::filesystem::path& file, std::si
                 return error{errc::io, file.string() + ": cannot read: " + std::strerror(errno)};
             }
             if (n > 0) {
-                return error{errc::io, file.string() + ": larger than " +
-                                           std::to_string(max_bytes >> 20) + " MiB"};
+                return error{errc::io,
+                             file.string() + ": larger than " + std::to_string(max_bytes >> 20) +
+                                 " MiB"};
             }
             return text;
         }

@@ -65,7 +65,8 @@ void add_dynamic(check_result& r, const blocking_call& c, const std::string& sce
 std::size_t add_static(check_result& r, const static_analysis& statics, bool static_fails) {
     std::size_t static_only = 0;
     for (const auto& s : statics.findings) {
-        const auto rule = std::find_if(statics.rules.begin(), statics.rules.end(),
+        const auto rule = std::find_if(statics.rules.begin(),
+                                       statics.rules.end(),
                                        [&](const static_rule& x) { return x.id == s.id; });
         if (rule == statics.rules.end() || rule->category != "blocking") {
             continue;
@@ -121,9 +122,8 @@ std::string passing_summary(const probe_totals& t) {
     for (const auto& n : t.runtimes) {
         names += (names.empty() ? "" : ", ") + n;
     }
-    return "no blocking call in async code (" + names + "; probe in " +
-           std::to_string(t.loaded) + "/" + std::to_string(t.runs) + " runs; " +
-           std::to_string(t.excused) +
+    return "no blocking call in async code (" + names + "; probe in " + std::to_string(t.loaded) +
+           "/" + std::to_string(t.runs) + " runs; " + std::to_string(t.excused) +
            " excused: spawn_blocking and the like, system files, the runtimes' own)";
 }
 
@@ -163,9 +163,9 @@ check_result evaluate_blocking(const check_spec& check,
         for (const auto& s : first.sources) {
             seen_by += (seen_by.empty() ? "" : ", ") + s;
         }
-        r.summary = std::to_string(r.findings.size()) + " blocking call(s) in async code: " +
-                    first.message + " at " + where(first.file, first.line) + " (seen by " +
-                    seen_by + ")";
+        r.summary = std::to_string(r.findings.size()) +
+                    " blocking call(s) in async code: " + first.message + " at " +
+                    where(first.file, first.line) + " (seen by " + seen_by + ")";
     }
     checks::score(r, check, failed ? 0.0 : 1.0);
     return r;

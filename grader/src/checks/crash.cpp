@@ -13,10 +13,9 @@ void evaluate_crash(check_result& r, const check_spec& check, const scenario_evi
                                      : "no panic, abort, uncaught exception or signal";
     } else {
         const auto& f = ev.crashes.front();
-        r.summary = f.file.empty()
-                        ? f.message
-                        : f.message + " (" + f.file + ":" + std::to_string(f.line) +
-                              (f.column > 0 ? ":" + std::to_string(f.column) : "") + ")";
+        r.summary = f.file.empty() ? f.message
+                                   : f.message + " (" + f.file + ":" + std::to_string(f.line) +
+                                         (f.column > 0 ? ":" + std::to_string(f.column) : "") + ")";
     }
     score(r, check, ev.crashes.empty() ? 1.0 : 0.0);
 }

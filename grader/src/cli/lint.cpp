@@ -41,10 +41,9 @@ int run_lint(const lint_options& o) {
     if (written == internal) {
         return internal;
     }
-    const bool errors =
-        std::any_of(result.statics.findings.begin(),
-                    result.statics.findings.end(),
-                    [](const finding& f) { return f.level == severity::error; });
+    const bool errors = std::any_of(result.statics.findings.begin(),
+                                    result.statics.findings.end(),
+                                    [](const finding& f) { return f.level == severity::error; });
     return errors ? below_pass_mark : passed;
 }
 

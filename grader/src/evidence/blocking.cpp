@@ -30,8 +30,10 @@ bool own_location(std::string where, const fs::path& source_dir, blocking_call& 
 }
 
 // "(node:5) WARNING: Detected use of sync API" then "    at fn (location)" lines.
-std::size_t node_sync_io(const std::vector<std::string_view>& lines, std::size_t i,
-                         const fs::path& source_dir, std::vector<blocking_call>& calls) {
+std::size_t node_sync_io(const std::vector<std::string_view>& lines,
+                         std::size_t i,
+                         const fs::path& source_dir,
+                         std::vector<blocking_call>& calls) {
     static const std::regex frame(R"(^\s+at (?:(\S+) \()?([^()]+?)\)?$)");
     blocking_call call;
     call.context = "node event loop";
@@ -55,7 +57,8 @@ std::size_t node_sync_io(const std::vector<std::string_view>& lines, std::size_t
 }
 
 // "Executing <Task ... coro=<work() running at /src/main.py:12> ...> took 0.201 seconds".
-bool python_slow_step(std::string_view line, const fs::path& source_dir,
+bool python_slow_step(std::string_view line,
+                      const fs::path& source_dir,
                       std::vector<blocking_call>& calls) {
     static const std::regex slow(
         R"(^Executing <.{0,400}?coro=<([\w.]{1,200})\(\) (?:running|done, defined) at ([^:>]{1,400}):(\d{1,9})>.{0,600} took ([0-9.]{1,12}) seconds)");
@@ -124,8 +127,8 @@ void add_watchdog(const runtime_trace_evidence& trace,
                   const std::vector<tg::probe::blocking_call>& probed,
                   blocking_evidence& ev) {
     for (std::size_t i = 0; i < probed.size() && i < ev.calls.size(); ++i) {
-        const auto poll = std::find_if(
-            trace.long_polls.begin(), trace.long_polls.end(), [&](const long_poll& p) {
+        const auto poll =
+            std::find_if(trace.long_polls.begin(), trace.long_polls.end(), [&](const long_poll& p) {
                 return !probed[i].thread.empty() &&
                        p.thread.rfind(probed[i].thread.substr(0, 15), 0) == 0;
             });
@@ -146,10 +149,10 @@ tg::probe::analysis_options probe_options(const blocking_inputs& in) {
         o.source_roots.push_back(real.string());
     }
     // Only the submission's own binaries are symbolised: a forged log names anything.
-    o.map_module = [own = in.own_binaries](const std::string& module) -> std::optional<std::string> {
-        const bool ours = std::any_of(own.begin(), own.end(), [&](const fs::path& p) {
-            return p == fs::path(module);
-        });
+    o.map_module = [own =
+                        in.own_binaries](const std::string& module) -> std::optional<std::string> {
+        const bool ours = std::any_of(
+            own.begin(), own.end(), [&](const fs::path& p) { return p == fs::path(module); });
         std::error_code e;
         return ours && fs::is_regular_file(module, e) ? std::optional(module) : std::nullopt;
     };
@@ -167,9 +170,10 @@ blocking_evidence read_blocking_evidence(const blocking_inputs& inputs,
     } else {
         const auto log = read_untrusted_file(inputs.probe_log, std::size_t{4} << 20);
         const tg::probe::addr2line_symboliser symbols;
-        const auto report = log.refused.empty()
-                                ? tg::probe::analyse_probe_log(log.text, symbols, probe_options(inputs))
-                                : tg::probe::probe_report{};
+        const auto report =
+            log.refused.empty()
+                ? tg::probe::analyse_probe_log(log.text, symbols, probe_options(inputs))
+                : tg::probe::probe_report{};
         ev.probe_loaded = report.loaded;
         ev.runtimes_seen = report.runtimes_seen;
         ev.excused = report.excused;

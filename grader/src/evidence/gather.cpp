@@ -60,8 +60,9 @@ gather_evidence(const scenario_spec& spec, const run_outcome& run, const run_fil
     ev.files = list_evidence_files(files.evidence_dir);
     ev.runtime_trace =
         read_runtime_trace(files.evidence_dir / runtime_trace_file, files.source_dir);
-    ev.blocking = read_blocking_evidence(
-        {files.probe_log, files.source_dir, files.own_binaries}, diagnostics.calls, ev.runtime_trace);
+    ev.blocking = read_blocking_evidence({files.probe_log, files.source_dir, files.own_binaries},
+                                         diagnostics.calls,
+                                         ev.runtime_trace);
     return ev;
 }
 

@@ -22,7 +22,8 @@ bool own_frame(const std::string& file, const fs::path& source_dir, std::string&
 std::optional<finding> python_traceback(const std::vector<std::string_view>& lines,
                                         const fs::path& source_dir) {
     static const std::regex frame(R"re(^  File "([^"]{1,400})", line (\d{1,9}), in (.{1,200})$)re");
-    static const std::regex exception(R"(^([A-Za-z_][\w.]{0,100}(?:Error|Exception|Exit|Interrupt|Warning|Incomplete\w*|\w*Read)?)(?:: (.*))?$)");
+    static const std::regex exception(
+        R"(^([A-Za-z_][\w.]{0,100}(?:Error|Exception|Exit|Interrupt|Warning|Incomplete\w*|\w*Read)?)(?:: (.*))?$)");
     std::optional<finding> found;
     for (std::size_t i = 0; i < lines.size(); ++i) {
         if (lines[i] != "Traceback (most recent call last):") {
@@ -53,17 +54,28 @@ std::optional<finding> python_traceback(const std::vector<std::string_view>& lin
 // it for an uncaught exception or an unhandled rejection and exits 1.
 std::optional<finding> node_stack(const std::vector<std::string_view>& lines,
                                   const fs::path& source_dir) {
-    static const std::regex error(R"(^(?:Uncaught )?([A-Z]\w{0,60}(?:Error|Exception|Rejection\w*)|Error)(?: \[\w+\])?: (.{0,300})$)");
-    static const std::regex at(R"(^\s+at (?:.{0,200} \()?((?:file://)?/[^():]{1,400}):(\d{1,9}):\d{1,9}\)?$)");
+    static const std::regex error(
+        R"(^(?:Uncaught )?([A-Z]\w{0,60}(?:Error|Exception|Rejection\w*)|Error)(?: \[\w+\])?: (.{0,300})$)");
+    static const std::regex at(
+        R"(^\s+at (?:.{0,200} \()?((?:file://)?/[^():]{1,400}):(\d{1,9}):\d{1,9}\)?$)");
     for (std::size_t i = lines.size(); i-- > 0;) {
         const std::string text(lines[i]);
         std::smatch m;
         if (!std::regex_match(text, m, error)) {
             continue;
         }
-        finding f{"uncaught-exception", severity::error, "", 0, 0,
-                  "uncaught Node.js " + m[1].str() + ": " + m[2].str(), "", std::nullopt, {}};
-        for (std::size_t j = i + 1; j < lines.size() && lines[j].find(" at ") != std::string_view::npos; ++j) {
+        finding f{"uncaught-exception",
+                  severity::error,
+                  "",
+                  0,
+                  0,
+                  "uncaught Node.js " + m[1].str() + ": " + m[2].str(),
+                  "",
+                  std::nullopt,
+                  {}};
+        for (std::size_t j = i + 1;
+             j < lines.size() && lines[j].find(" at ") != std::string_view::npos;
+             ++j) {
             const std::string frame_text(lines[j]);
             std::smatch fm;
             std::string rel;

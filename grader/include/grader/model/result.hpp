@@ -142,8 +142,8 @@ struct blocking_call {
 
 /// What one run showed about blocking calls.
 struct blocking_evidence {
-    bool probe_loaded = false;  ///< the probe said hello: its silence means something
-    std::string probe_missing;  ///< why its half is "not run" ("no heartbeat: statically linked?")
+    bool probe_loaded = false; ///< the probe said hello: its silence means something
+    std::string probe_missing; ///< why its half is "not run" ("no heartbeat: statically linked?")
     std::vector<std::string> runtimes_seen; ///< async runtimes met; none: nothing to block
     std::vector<blocking_call> calls;       ///< in async context, most frequent first
     std::size_t excused = 0;                ///< blocking calls where they belong (spawn_blocking)
