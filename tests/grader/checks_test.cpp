@@ -356,8 +356,15 @@ TEST_CASE("a blocking call seen at run time fails blocking, joined with the stat
     auto ev = grader::derive_evidence(f.spec, f.run, f.fanout);
     ev.blocking.probe_loaded = true;
     ev.blocking.runtimes_seen = {"tokio"};
-    ev.blocking.calls.push_back({"clock_nanosleep", "sleep 5 ms", "tokio worker task poll",
-                                 "src/main.rs", 64, "detail", 5.2, 3, {"probe"}});
+    ev.blocking.calls.push_back({"clock_nanosleep",
+                                 "sleep 5 ms",
+                                 "tokio worker task poll",
+                                 "src/main.rs",
+                                 64,
+                                 "detail",
+                                 5.2,
+                                 3,
+                                 {"probe"}});
     const auto r = grader::evaluate_blocking(blocking_spec(1), {&ev}, one_static_sleep());
     CHECK_FALSE(r.passed);
     CHECK(r.points == 0);

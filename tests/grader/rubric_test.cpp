@@ -97,7 +97,8 @@ TEST_CASE("rubric errors are located and worded exactly", "[grader][rubric]") {
     CHECK(error_of(dir, rubric_with("  - {id: c, category: style, scenarios: all}\n")) ==
           "r.yaml:8:23: checks of category 'style' have no evaluator in this grader version yet");
     // The blocking check judges the whole submission: every scenario unless it names some.
-    CHECK(error_of(dir, rubric_with("  - {id: c, category: blocking, threshold: {static_fails: 0}}\n"))
+    CHECK(error_of(dir,
+                   rubric_with("  - {id: c, category: blocking, threshold: {static_fails: 0}}\n"))
               .empty());
     CHECK(error_of(dir,
                    rubric_with("  - {id: b, category: build}\n  - {id: b, category: build}\n")) ==
@@ -126,8 +127,8 @@ TEST_CASE("a rubric naming a device, a FIFO or an impossible name gets a located
     for (const std::string& file : {std::string("/dev/zero"), fifo}) {
         auto text = rubric_with(checks);
         text.replace(text.find("s1.yaml"), 7, file);
-        CHECK(error_of(dir, text) == "r.yaml:5:22: in scenario file: " + file +
-                                         ": not a regular file");
+        CHECK(error_of(dir, text) ==
+              "r.yaml:5:22: in scenario file: " + file + ": not a regular file");
     }
     const std::string long_name(300, 'a');
     CHECK(error_of(dir, rubric_with(checks, "prompt: " + long_name + "\n")) ==

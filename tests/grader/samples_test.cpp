@@ -31,9 +31,7 @@ const std::array<std::string, 7> categories{
     "build", "output", "concurrency", "blocking", "errors", "crash", "timeout"};
 const std::array<std::string, 5> families{"rust", "cpp", "node", "python", "shell"};
 
-fs::path records_dir() {
-    return fs::path(TG_BINARY_DIR) / "Testing" / "samples-calibration";
-}
+fs::path records_dir() { return fs::path(TG_BINARY_DIR) / "Testing" / "samples-calibration"; }
 
 /// `family/name` of every sample with an expected.yaml, sorted.
 std::vector<std::string> discover_samples() {
@@ -139,7 +137,8 @@ void compare_findings(const YAML::Node& expected,
         }
         if (!found) {
             std::ostringstream what;
-            what << "finding " << f["id"].as<std::string>() << " in " << f["check"].as<std::string>()
+            what << "finding " << f["id"].as<std::string>() << " in "
+                 << f["check"].as<std::string>()
                  << (f["file"] ? " at " + f["file"].as<std::string>() : "")
                  << (f["line"] ? ":" + f["line"].as<std::string>() : "") << " missing; got "
                  << (check.is_object() ? check["findings"].dump() : "no such check");
@@ -155,9 +154,7 @@ void compare_toolchain(const std::string& sample,
     const std::string toolchain = result["submission"]["toolchain"];
     const std::string family = sample.substr(0, sample.find('/'));
     const std::string language = result["submission"]["language"];
-    const std::string want = family == "rust"  ? "rustc "
-                             : family == "cpp" ? "c++ "
-                                               : language;
+    const std::string want = family == "rust" ? "rustc " : family == "cpp" ? "c++ " : language;
     if (toolchain.rfind(want, 0) != 0) {
         record.mismatches.push_back("toolchain '" + toolchain + "' does not start with '" + want +
                                     "'");
@@ -245,11 +242,8 @@ static const bool samples_registered = [] {
     for (const auto& sample : discover_samples()) {
         const std::string name = "the sample " + sample + " gets the verdicts of its expected.yaml";
         const std::string tags = tags_of(sample);
-        Catch::getMutableRegistryHub().registerTest(
-            Catch::makeTestCase(new sample_case(sample),
-                                "",
-                                Catch::NameAndTags{name, tags},
-                                CATCH_INTERNAL_LINEINFO));
+        Catch::getMutableRegistryHub().registerTest(Catch::makeTestCase(
+            new sample_case(sample), "", Catch::NameAndTags{name, tags}, CATCH_INTERNAL_LINEINFO));
     }
     return true;
 }();
@@ -322,13 +316,14 @@ std::string render_matrix(const std::map<std::string, confusion>& matrix, std::s
     out << "calibration over " << samples << " samples (positive = the category fails)\n"
         << std::left << std::setw(13) << "category" << std::right << std::setw(5) << "TP"
         << std::setw(5) << "FP" << std::setw(5) << "TN" << std::setw(5) << "FN" << std::setw(5)
-        << "any" << std::setw(8) << "absent" << "\n";
+        << "any" << std::setw(8) << "absent"
+        << "\n";
     for (const auto& category : categories) {
         const auto it = matrix.find(category);
         const confusion c = it == matrix.end() ? confusion{} : it->second;
         out << std::left << std::setw(13) << category << std::right << std::setw(5) << c.tp
-            << std::setw(5) << c.fp << std::setw(5) << c.tn << std::setw(5) << c.fn
-            << std::setw(5) << c.any << std::setw(8) << c.absent << "\n";
+            << std::setw(5) << c.fp << std::setw(5) << c.tn << std::setw(5) << c.fn << std::setw(5)
+            << c.any << std::setw(8) << c.absent << "\n";
     }
     return out.str();
 }
