@@ -31,6 +31,11 @@ packages=(
     # rustup one (~/.cargo/bin), never Debian's older rustc/cargo packages.
     librust-tokio-dev librust-reqwest-dev librust-serde-dev librust-serde-derive-dev
     librust-serde-json-dev librust-anyhow-dev librust-futures-dev
+    # C++ submissions are built with clang 19 (GCC 12.2 and clang 16 each miscompile correct
+    # coroutine code: tests/runtime/compiler/, runtime/README.md "Which compiler"); the grader's
+    # copy of the runtime package is built with it too (TG_SUBMISSION_CXX in CMakeLists.txt).
+    # jq: the shell sample (submissions/shell/curl-xargs) filters JSON with it
+    clang-19 jq
     # the demo and the sandbox tests
     curl python3
     # the blocking-call probe's tests (grader/probe): Node programs under the probe, and

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -189,14 +190,29 @@ check_spec parse_check(const yaml_reader& r, const YAML::Node& node, const rubri
 }
 
 // Optional `profiles` (build timeouts per language) and `limits` of a run.
-void parse_profiles_and_limits(const yaml_map& root, rubric& rb) {
+void parse_profiles_and_limits(const yaml_reader& r, const yaml_map& root, rubric& rb) {
     if (root.has("profiles")) {
         const yaml_map profiles = root.get_map("profiles", {"rust", "cpp", "other"});
         for (const std::string lang : {"rust", "cpp", "other"}) {
             if (profiles.has(lang)) {
-                const yaml_map p = profiles.get_map(lang, {"build_timeout_s"});
+                const yaml_map p = profiles.get_map(
+                    lang,
+                    lang == "cpp" ? std::vector<std::string>{"build_timeout_s", "compiler"}
+                                  : std::vector<std::string>{"build_timeout_s"});
                 rb.profiles[lang].timeout_s =
                     static_cast<int>(p.get_int("build_timeout_s", 10, 3600, 600));
+                if (p.has("compiler")) {
+                    // A program name or an absolute path: it is put into a build command.
+                    static const std::regex program(R"(/?[A-Za-z0-9_.+-]+(/[A-Za-z0-9_.+-]+)*)");
+                    const std::string compiler = p.get_string("compiler");
+                    if (!std::regex_match(compiler, program)) {
+                        r.fail(p.required("compiler"),
+                               "'compiler' must be a program name or an absolute path (letters, "
+                               "digits and _ . + - /), not '" +
+                                   compiler + "'");
+                    }
+                    rb.profiles[lang].compiler = compiler;
+                }
             }
         }
     }
@@ -271,7 +287,7 @@ rubric parse(const yaml_reader& r, const YAML::Node& root_node, const std::files
         }
     }
     rb.pass_mark = root.get_number("pass_mark", 0, 1, 0.7);
-    parse_profiles_and_limits(root, rb);
+    parse_profiles_and_limits(r, root, rb);
     parse_scenarios_and_checks(r, root, rb);
     // The files were read (and checked regular and bounded) as they were parsed.
     const auto text_of = [](const std::filesystem::path& file) {

@@ -107,6 +107,32 @@ TEST_CASE("rubric errors are located and worded exactly", "[grader][rubric]") {
           "r.yaml:4:12: 'pass_mark' must be between 0 and 1, got 70");
 }
 
+TEST_CASE("a cpp profile names its compiler, and one that is not a program is refused",
+          "[grader][rubric]") {
+    temp_dir dir;
+    dir.write("s1.yaml", scenario_text);
+    const auto loaded = [&](const std::string& profiles) {
+        const auto file = dir.write(
+            "r.yaml", rubric_with("  - {id: b, category: build}\n", "profiles:\n" + profiles));
+        return grader::load_rubric(file);
+    };
+    auto named = loaded("  cpp: {build_timeout_s: 300, compiler: clang++-19}\n");
+    REQUIRE(named);
+    CHECK(named.value().profile_for("cpp").compiler == "clang++-19");
+    CHECK(named.value().profile_for("cpp").timeout_s == 300);
+    CHECK(named.value().profile_for("rust").compiler.empty());
+    CHECK(error_of(dir,
+                   rubric_with("  - {id: b, category: build}\n",
+                               "profiles:\n  cpp: {compiler: \"g++; rm -rf /\"}\n")) ==
+          "r.yaml:5:19: 'compiler' must be a program name or an absolute path (letters, digits "
+          "and _ . + - /), not 'g++; rm -rf /'");
+    // Only the cpp profile has a compiler.
+    CHECK(error_of(dir,
+                   rubric_with("  - {id: b, category: build}\n",
+                               "profiles:\n  rust: {compiler: clang}\n"))
+              .find("unknown key 'compiler'") != std::string::npos);
+}
+
 TEST_CASE("an error inside a scenario file is reported at both places", "[grader][rubric]") {
     temp_dir dir;
     dir.write("s1.yaml", "name: s1\njobs: {count: 3}\nlatncy: {}\n");

@@ -42,6 +42,9 @@ struct check_spec {
 
 struct build_profile {
     int timeout_s = 600;
+    /// cpp only: the C++ compiler (a name on PATH or an absolute path). Empty: the one the
+    /// runtime package was built with, which must then be the same (runtime/README.md).
+    std::string compiler;
 };
 
 /// Limits of a candidate's run (the wall deadline is per scenario).

@@ -23,6 +23,7 @@ struct build_request {
     /// that fills its disk budget cannot keep the grader from reading how it ended.
     std::filesystem::path steps_dir;
     int timeout_s = 600;
+    std::string cxx_compiler; ///< the rubric's cpp compiler (empty: the runtime package's)
     sandbox_limits limits;
 };
 

@@ -93,12 +93,40 @@ void pick_executable(build_outcome& out) {
                   std::to_string(static_cast<int>(out.seconds + 0.5)) + " s";
 }
 
+// The compiler a submission is built with: the rubric's, else the one the runtime package
+// records (`takehome_runtime_CXX_COMPILER`: a submission links a library from its own
+// compiler), else the system's c++. An absolute path; a name that is not on PATH as it is (CMake
+// then says it cannot find it).
+fs::path cxx_compiler(const build_context& ctx) {
+    std::string named = ctx.cxx_compiler;
+    if (named.empty() && !ctx.runtime_package_dir.empty()) {
+        static const std::regex recorded(R"re(set\(takehome_runtime_CXX_COMPILER "([^"]+)"\))re");
+        const auto config =
+            common::read_text(ctx.runtime_package_dir / "takehome_runtime-config.cmake");
+        std::smatch m;
+        if (std::regex_search(config, m, recorded)) {
+            named = m[1].str();
+        }
+    }
+    if (named.empty()) {
+        named = "c++";
+    }
+    if (named.front() == '/') {
+        return named;
+    }
+    const fs::path found = find_tool(named);
+    return found.empty() ? fs::path(named) : found;
+}
+
 } // namespace
 
 build_outcome build_cpp(const submission& sub, const build_context& ctx) {
-    std::string toolchain = first_line_of(find_tool("c++"), {"--version"}) + "; " +
-                            first_line_of(find_tool("cmake"), {"--version"});
-    std::string configure = "cmake -S . -B _build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo";
+    const fs::path compiler = cxx_compiler(ctx);
+    std::string toolchain = compiler.string() + " (" + first_line_of(compiler, {"--version"}) +
+                            "); " + first_line_of(find_tool("cmake"), {"--version"});
+    std::string configure = "cmake -S . -B _build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "
+                            "-DCMAKE_CXX_COMPILER=" +
+                            shell_quote(compiler.string());
     if (!ctx.runtime_package_dir.empty()) {
         configure += " -Dtakehome_runtime_DIR=" + shell_quote(ctx.runtime_package_dir.string());
         toolchain += "; takehome_runtime from " + ctx.runtime_package_dir.string();

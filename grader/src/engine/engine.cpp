@@ -88,7 +88,9 @@ build_request build_request_for(const rubric& rb, const submission& sub, const f
     build_request request;
     request.work_dir = work / "build";
     request.steps_dir = work / "build-steps";
-    request.timeout_s = rb.profile_for(sub.from_manifest ? "other" : sub.language).timeout_s;
+    const build_profile& profile = rb.profile_for(sub.from_manifest ? "other" : sub.language);
+    request.timeout_s = profile.timeout_s;
+    request.cxx_compiler = profile.compiler;
     request.limits = limits_of(rb);
     request.limits.memory_mb = std::max(request.limits.memory_mb, 8192); // rustc and linkers
     request.limits.cpu_s = request.timeout_s * 4;

@@ -55,6 +55,7 @@ common::result<build_outcome> sandbox_runner::build(const submission& sub,
     ctx.cache_dir = options_.cache_dir;
     ctx.supervisor_exe = options_.supervisor_exe;
     ctx.runtime_package_dir = options_.runtime_package_dir;
+    ctx.cxx_compiler = request.cxx_compiler;
     ctx.timeout_s = request.timeout_s;
     ctx.limits = request.limits;
     ctx.identity = options_.identity;

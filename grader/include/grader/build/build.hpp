@@ -29,6 +29,7 @@ struct build_context {
     std::filesystem::path cache_dir;           ///< shared warm dependency builds
     std::filesystem::path supervisor_exe;      ///< the grader binary (for the sandbox)
     std::filesystem::path runtime_package_dir; ///< takehome_runtime's CMake package (C++)
+    std::string cxx_compiler; ///< C++ compiler; empty: the one the runtime package names
     int timeout_s = 600;
     sandbox_limits limits;
     sandbox_identity identity;      ///< who the build runs as (the grading's uid)
