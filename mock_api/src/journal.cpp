@@ -36,8 +36,12 @@ journal::ticket journal::begin(journal_entry entry) {
     return {data_.entries.size() - 1, generation_};
 }
 
-void journal::finish(ticket t, int status, std::uint64_t bytes, const std::string& outcome) {
-    const std::int64_t now = monotonic_us();
+void journal::finish(ticket t,
+                     int status,
+                     std::uint64_t bytes,
+                     const std::string& outcome,
+                     std::int64_t finished_us) {
+    const std::int64_t now = finished_us != 0 ? finished_us : monotonic_us();
     std::lock_guard lock(mutex_);
     if (t.index >= data_.entries.size() || t.generation != generation_) {
         return;

@@ -377,7 +377,11 @@ void jobs_service::close_connection(connection& c) {
         char sink[4096];
         for (int i = 0; i < 64 && ::recv(c.fd, sink, sizeof sink, 0) > 0; ++i) {
         }
+        c.last_send_us = monotonic_us(); // the FIN: the client's end of this answer
         ::shutdown(c.fd, SHUT_RDWR);
+    }
+    if (c.end == end_mode::reset) {
+        c.last_send_us = monotonic_us(); // the RST
     }
     ::close(c.fd);
     if (c.request_open) {
@@ -450,6 +454,7 @@ void jobs_service::begin_request(connection& c, const Request& req, const route&
     c.suppress_writes = false;
     c.end_outcome.clear();
     c.bytes_written = 0;
+    c.last_send_us = 0;
     c.write_failed = false;
     c.ticket = log_.begin(std::move(e));
     c.request_open = true;
@@ -457,9 +462,10 @@ void jobs_service::begin_request(connection& c, const Request& req, const route&
 }
 
 void jobs_service::finish(connection& c, int status, const std::string& outcome) {
-    log_.finish(c.ticket, status, c.bytes_written, outcome);
+    log_.finish(c.ticket, status, c.bytes_written, outcome, c.last_send_us);
     c.request_open = false;
     c.bytes_written = 0;
+    c.last_send_us = 0;
     in_flight_.fetch_sub(1);
 }
 

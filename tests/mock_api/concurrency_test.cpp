@@ -302,3 +302,30 @@ TEST_CASE("one connection after another is served by the same few threads",
     CHECK(threads_of_this_process() - threads_before <= 3);
     CHECK(srv.journal().entries.size() == 1001);
 }
+
+// The other direction: a strictly sequential client must never look concurrent. Each answer's
+// end is stamped before the last send() (and before close()), so the next request, which the
+// client sends only after reading that end, is always received later: peak 1, on a new
+// connection per request and on one kept-alive connection alike. A stamp taken after send()
+// returned once came later than the next request's (the grader then saw `bounded(2)`).
+TEST_CASE("a strictly sequential client is never seen with two requests in flight",
+          "[mock_api][server][concurrency]") {
+    for (const bool keep_alive : {false, true}) {
+        test_support::running_server srv("name: seq\njobs: {count: 40}\n");
+        httplib::Client client(srv.address().url);
+        client.set_keep_alive(keep_alive);
+        int answered = 0;
+        for (const auto& job : srv.scene().jobs) {
+            const auto r = client.Get("/jobs/" + std::to_string(job.id));
+            answered += r && r->status == 200 ? 1 : 0;
+        }
+        CHECK(answered == static_cast<int>(srv.scene().jobs.size()));
+        const auto snap = srv.journal_when(test_support::all_finished);
+        REQUIRE(snap.entries.size() == srv.scene().jobs.size());
+        CHECK(mock_api::peak_in_flight(snap.entries, 0) == 1);
+        for (std::size_t i = 1; i < snap.entries.size(); ++i) {
+            INFO("request " << i << (keep_alive ? " (keep-alive)" : " (new connection)"));
+            CHECK(snap.entries[i].received_us >= snap.entries[i - 1].finished_us);
+        }
+    }
+}

@@ -80,7 +80,12 @@ class journal {
     /// by U+FFFD.
     ticket begin(journal_entry entry);
     /// Completes an entry begun earlier; ignored if the journal was reset meanwhile.
-    void finish(ticket t, int status, std::uint64_t bytes, const std::string& outcome);
+    /// `finished_us` is when the client could first have seen the end (0: now).
+    void finish(ticket t,
+                int status,
+                std::uint64_t bytes,
+                const std::string& outcome,
+                std::int64_t finished_us = 0);
     /// Sets the fault of an entry that is still open.
     void set_fault(ticket t, const std::string& fault);
     void reset();

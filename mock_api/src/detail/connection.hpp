@@ -47,6 +47,11 @@ struct connection {
     int attempt = 0;
     std::int64_t received_us = 0;
     std::uint64_t bytes_written = 0; ///< since the current request began
+    /// Taken just before the latest send() of the current request, and before close(): the
+    /// client cannot have seen the answer's end earlier, so a request it sends after seeing it
+    /// is always received after this (a stamp taken after send() returned could come later
+    /// than that next request's, making a strictly sequential client look 2 in flight).
+    std::int64_t last_send_us = 0;
     bool write_failed = false;
 
     // Set by a fault that ends the connection: the stream then refuses writes (suppress) and

@@ -123,6 +123,7 @@ ssize_t socket_stream::write(const char* ptr, size_t size) {
         return -1;
     }
     ssize_t n;
+    conn_.last_send_us = monotonic_us();
     do {
         n = ::send(conn_.fd, ptr, size, MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
