@@ -1,3 +1,4 @@
+#include "grader/evidence/blocking.hpp"
 #include "grader/evidence/crash.hpp"
 #include "grader/evidence/fanout.hpp"
 #include "grader/evidence/runtime_trace.hpp"
@@ -269,4 +270,47 @@ TEST_CASE("a candidate-written evidence file is never a FIFO or a symlink the gr
     CHECK(longer.text == "0123");
     CHECK(longer.truncated);
     CHECK_FALSE(grader::read_untrusted_file(dir.path() / "absent", 4).exists);
+}
+
+// asyncio debug's slow steps are timed by the wall clock: alone, beside a probe that saw the
+// loop never block, they are preemption on a busy machine and are dropped; beside a probe call
+// on the loop they stay, and without the probe they are all there is.
+TEST_CASE("an asyncio slow step counts only beside a blocking call the probe saw on the loop",
+          "[grader][evidence][blocking]") {
+    test_support::temp_dir dir;
+    const auto src = dir.path() / "src";
+    std::filesystem::create_directories(src);
+    dir.write("src/jobs.py", "import asyncio\n");
+    const std::string slow_step =
+        "Executing <Task pending name='Task-3' coro=<fetch() running at " +
+        (src / "jobs.py").string() + ":1> wait_for=<Future pending>> took 0.152 seconds\n";
+    const auto diagnostics = grader::split_runtime_diagnostics(slow_step, src);
+    REQUIRE(diagnostics.calls.size() == 1);
+    CHECK(diagnostics.candidate_stderr.empty());
+
+    const std::string hello =
+        R"({"ev":"hello","pid":7,"img":"b2","v":1,"ppid":1,"exe":"/usr/bin/python3"})"
+        "\n";
+    const std::string loop_sleep =
+        R"({"ev":"call","pid":7,"img":"b2","tid":7,"thread":"python3","call":"clock_nanosleep",)"
+        R"("detail":"sleep 5 ms","ms":5.1,"verdict":"async","runtime":"python",)"
+        R"("context":"python asyncio event loop","by":"runtime","site":"s1","n":1,"frames":""})"
+        "\n";
+    grader::blocking_inputs inputs;
+    inputs.source_dir = src;
+    inputs.probe_log = dir.write("quiet.log", hello);
+    const auto quiet = grader::read_blocking_evidence(inputs, diagnostics.calls, {});
+    REQUIRE(quiet.probe_loaded);
+    CHECK(quiet.calls.empty());
+
+    inputs.probe_log = dir.write("blocked.log", hello + loop_sleep);
+    const auto blocked = grader::read_blocking_evidence(inputs, diagnostics.calls, {});
+    REQUIRE(blocked.probe_loaded);
+    CHECK(std::any_of(blocked.calls.begin(), blocked.calls.end(), [](const auto& c) {
+        return c.sources == std::vector<std::string>{"asyncio debug"};
+    }));
+
+    inputs.probe_log.clear();
+    const auto unprobed = grader::read_blocking_evidence(inputs, diagnostics.calls, {});
+    CHECK(unprobed.calls.size() == 1);
 }

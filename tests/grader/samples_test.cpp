@@ -154,7 +154,10 @@ void compare_toolchain(const std::string& sample,
     const std::string toolchain = result["submission"]["toolchain"];
     const std::string family = sample.substr(0, sample.find('/'));
     const std::string language = result["submission"]["language"];
-    const std::string want = family == "rust" ? "rustc " : family == "cpp" ? "c++ " : language;
+    // C++: the submission compiler, which the runtime package the grader offers records.
+    const std::string want = family == "rust"  ? "rustc "
+                             : family == "cpp" ? std::string(TG_SUBMISSION_CXX) + " ("
+                                               : language;
     if (toolchain.rfind(want, 0) != 0) {
         record.mismatches.push_back("toolchain '" + toolchain + "' does not start with '" + want +
                                     "'");

@@ -196,7 +196,19 @@ blocking_evidence read_blocking_evidence(const blocking_inputs& inputs,
                                      "program ignores LD_PRELOAD) or its log was removed";
         }
     }
-    ev.calls.insert(ev.calls.end(), from_stderr.begin(), from_stderr.end());
+    // asyncio debug times a task step by the wall clock: on a busy machine any step can pass its
+    // 100 ms (python/asyncio-streams once showed a 152 ms step with nothing blocking in it). Like
+    // the C++ watchdog, a slow step is kept only beside a probe call on the event loop; alone it
+    // may be preemption. (Without the probe it is all there is, and is kept.)
+    const bool loop_blocked = std::any_of(ev.calls.begin(), ev.calls.end(), [](const auto& c) {
+        return c.context == "python asyncio event loop";
+    });
+    for (const auto& c : from_stderr) {
+        const bool wall_clock_only = c.sources == std::vector<std::string>{"asyncio debug"};
+        if (!wall_clock_only || !ev.probe_loaded || loop_blocked) {
+            ev.calls.push_back(c);
+        }
+    }
     return ev;
 }
 

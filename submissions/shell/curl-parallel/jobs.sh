@@ -31,11 +31,16 @@ if [ -s "$WORK/transfers" ]; then
         >"$WORK/outcomes" 2>/dev/null
 fi
 touch "$WORK/outcomes"
-# Per id that answered 200, a line "id<TAB>body" in $WORK/ID.line; else a line on stderr.
+# Per id that answered 200, a line "id<TAB>body" in $WORK/lines; else a line on stderr. Shell
+# builtins only: no process per detail.
+: >"$WORK/lines"
 while read -r file code status message; do
-    id=$(basename "$file" .body)
+    id=${file##*/}
+    id=${id%.body}
     if [ "$status" = 0 ] && [ "$code" = 200 ]; then
-        { printf "%s\t" "$id"; tr -d "\n" <"$file"; echo; } >"$WORK/$id.line"
+        body=
+        while IFS= read -r part || [ -n "$part" ]; do body=$body$part; done <"$file"
+        printf '%s\t%s\n' "$id" "$body" >>"$WORK/lines"
     else
         if [ "$status" = 0 ]; then message="HTTP $code"; fi
         echo "job $id: ${message:-curl exit $status}" >&2
@@ -44,7 +49,7 @@ while read -r file code status message; do
 done <"$WORK/outcomes"
 
 # Check: every fetched detail in one jq, which prints OK <job> or BAD <id>.
-cat /dev/null "$WORK"/*.line 2>/dev/null | jq -R -r '
+jq -R -r <"$WORK/lines" '
     index("\t") as $tab | .[:$tab] as $id | (.[$tab + 1:] | fromjson? // null) as $d
     | if ($d | type) == "object" and ($d.status | type) == "string"
          and ($d.name | type) == "string" and ($d.owner | type) == "string"
