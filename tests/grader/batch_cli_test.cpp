@@ -254,3 +254,35 @@ TEST_CASE("a batch killed with SIGKILL resumes with nothing lost or duplicated",
     CHECK(csv_ids(out) == std::multiset<std::string>{"a", "b", "c", "d"});
     CHECK(slurp(out / "a/result.json") == a_before);
 }
+
+TEST_CASE("a batch stopped with SIGTERM exits 130, keeps what completed, and resumes",
+          "[grader][batch][e2e]") {
+    temp_dir root;
+    for (const char* name : {"a", "b", "c", "d"}) {
+        make_trivial(root, std::string("subs/") + name);
+    }
+    const auto subs = (root.path() / "subs").string();
+    const auto out = root.path() / "out";
+    test_support::run_result stopped;
+    {
+        test_support::background_process running(
+            grader_exe, {"batch", subs, "--out", out.string(), "-j", "1", "--scenario", "happy"});
+        for (int i = 0; i < 600 && !fs::exists(out / "a/result.json"); ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        REQUIRE(fs::exists(out / "a/result.json"));
+        running.signal(SIGTERM);
+        stopped = running.wait();
+    }
+    CHECK(stopped.exit_code == 130);
+    CHECK(stopped.err.find("interrupted; run it again with --resume") != std::string::npos);
+    // The summaries cover what completed; the grading under way left no result.
+    const auto before = csv_ids(out);
+    CHECK(before.count("a") == 1);
+    CHECK(before.size() < 4);
+    const auto resumed = batch({subs, "--out", out.string(), "--resume"});
+    INFO(resumed.err);
+    CHECK(resumed.exit_code == 0);
+    CHECK(complete_ids(out) == std::set<std::string>{"a", "b", "c", "d"});
+    CHECK(csv_ids(out) == std::multiset<std::string>{"a", "b", "c", "d"});
+}
