@@ -286,3 +286,28 @@ TEST_CASE("a batch stopped with SIGTERM exits 130, keeps what completed, and res
     CHECK(complete_ids(out) == std::set<std::string>{"a", "b", "c", "d"});
     CHECK(csv_ids(out) == std::multiset<std::string>{"a", "b", "c", "d"});
 }
+
+TEST_CASE("batch --format chooses the per-submission files and always writes result.json",
+          "[grader][batch][e2e]") {
+    temp_dir root;
+    make_trivial(root, "subs/only");
+    const auto out = root.path() / "out";
+    const auto b = batch({(root.path() / "subs").string(),
+                          "--out",
+                          out.string(),
+                          "--format",
+                          "junit",
+                          "--format",
+                          "csv"});
+    INFO(b.err);
+    REQUIRE(b.exit_code == 0);
+    CHECK(fs::is_regular_file(out / "only/result.json"));
+    CHECK(fs::is_regular_file(out / "only/junit.xml"));
+    CHECK_FALSE(fs::exists(out / "only/report.html"));
+    CHECK_FALSE(fs::exists(out / "only/summary.md"));
+    const auto row = slurp(out / "only/row.csv");
+    CHECK(row.rfind("id,name,language,score,total,passed,error,", 0) == 0);
+    CHECK(row.find("\r\nonly,only,") != std::string::npos);
+    CHECK(batch({(root.path() / "subs").string(), "--out", out.string(), "--format", "pdf"})
+              .exit_code == 2);
+}

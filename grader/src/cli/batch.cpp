@@ -45,6 +45,7 @@ struct batch_options {
     std::vector<std::string> scenarios;
     std::string cache_dir;
     bool require_isolation = false;
+    std::vector<std::string> formats = default_submission_formats();
 };
 
 /// A submission to grade and the name of its output directory.
@@ -468,7 +469,8 @@ int run_batch(batch_options o) {
                 if (!g.result) {
                     continue;
                 }
-                written = write_submission_outputs(fs::path(o.out) / todo[i].id, *g.result);
+                written =
+                    write_submission_outputs(fs::path(o.out) / todo[i].id, *g.result, o.formats);
             } catch (const std::exception& e) {
                 // The batch's own trouble (cannot start a child, cannot write): said at the
                 // end (exit 3); the directory stays incomplete for --resume.
@@ -514,6 +516,15 @@ command setup_batch(CLI::App& app) {
     sub->add_option("--rubric", o->rubric, "rubric YAML")->capture_default_str();
     sub->add_option("--scenario", o->scenarios, "run only these scenarios (repeatable)");
     sub->add_option("--cache-dir", o->cache_dir, "warm dependency cache");
+    std::vector<std::string> names;
+    for (const auto& out : submission_outputs()) {
+        names.emplace_back(out.format);
+    }
+    sub->add_option("--format",
+                    o->formats,
+                    "per-submission formats besides result.json (repeatable; default: html junit "
+                    "gradescope sarif markdown)")
+        ->check(CLI::IsMember(names));
     sub->add_flag("--require-isolation",
                   o->require_isolation,
                   "each grading refuses to run (exit 4) unless every sandbox measure is available");

@@ -23,8 +23,11 @@ struct submission_output {
     std::string_view file;
 };
 
-/// report.html, junit.xml, results.json (Gradescope), report.sarif, summary.md.
+/// report.html, junit.xml, results.json (Gradescope), report.sarif, summary.md, row.csv.
 const std::vector<submission_output>& submission_outputs();
+
+/// What `batch` writes without --format: every file above but row.csv.
+std::vector<std::string> default_submission_formats();
 
 /// A result JSON read back; an error when it is unreadable or not a result.
 common::result<grade_result> read_saved_result(const std::filesystem::path& file);
@@ -32,9 +35,10 @@ common::result<grade_result> read_saved_result(const std::filesystem::path& file
 /// DIR/result.json is there and is a result.
 bool is_complete(const std::filesystem::path& dir);
 
-/// Every format into `dir`, each atomically, result.json last.
+/// The files of `formats` into `dir`, each atomically, then result.json, last.
 common::status write_submission_outputs(const std::filesystem::path& dir,
-                                        const grade_result& result);
+                                        const grade_result& result,
+                                        const std::vector<std::string>& formats);
 
 /// Every complete submission directory of `out_dir`, sorted by id.
 std::vector<batch_entry> load_batch(const std::filesystem::path& out_dir);

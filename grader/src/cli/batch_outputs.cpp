@@ -29,6 +29,7 @@ const std::vector<submission_output>& submission_outputs() {
         {"gradescope", "results.json"},
         {"sarif", "report.sarif"},
         {"markdown", "summary.md"},
+        {"csv", "row.csv"},
     };
     return outputs;
 }
@@ -52,8 +53,17 @@ common::result<grade_result> read_saved_result(const fs::path& file) {
 
 bool is_complete(const fs::path& dir) { return read_saved_result(dir / result_file_name).ok(); }
 
-common::status write_submission_outputs(const fs::path& dir, const grade_result& result) {
+std::vector<std::string> default_submission_formats() {
+    return {"html", "junit", "gradescope", "sarif", "markdown"};
+}
+
+common::status write_submission_outputs(const fs::path& dir,
+                                        const grade_result& result,
+                                        const std::vector<std::string>& formats) {
     for (const auto& out : submission_outputs()) {
+        if (std::find(formats.begin(), formats.end(), out.format) == formats.end()) {
+            continue;
+        }
         const renderer* r = find_renderer(out.format);
         if (r == nullptr) {
             return common::error{common::errc::internal, "no renderer " + std::string(out.format)};
