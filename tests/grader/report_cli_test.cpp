@@ -133,7 +133,7 @@ TEST_CASE("JUnit reports are valid junit-10 and read back by junitparser",
     CHECK(suite["errors"] == 0);
 }
 
-TEST_CASE("GitHub annotations locate the crash; the Markdown summary escapes its markup",
+TEST_CASE("GitHub annotations locate the crash and the Markdown summary escapes its markup",
           "[grader][report][e2e]") {
     const graded_fixture g("tests/browser/fixtures/hostile-markup");
     const auto github = g.report("github");

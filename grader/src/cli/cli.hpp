@@ -37,6 +37,9 @@ command setup_check(CLI::App& app);
 command setup_export_public(CLI::App& app);
 command setup_lint(CLI::App& app);
 command setup_report(CLI::App& app);
+command setup_batch(CLI::App& app);
+command setup_merge(CLI::App& app);
+command setup_export_gradescope(CLI::App& app);
 
 /// Every renderer's `--format` name (grader/report/renderer.hpp).
 std::vector<std::string> format_names();

@@ -76,6 +76,15 @@ fs::path default_cache_dir() {
     return fs::path(home ? home : "/tmp") / ".cache/takehome-grader";
 }
 
-std::string default_rubric() { return std::string(TG_SOURCE_DIR) + "/rubrics/jobs-fanout.yaml"; }
+// A grader run from its build tree uses the source tree's rubric; an installed one the rubric
+// installed beside it (PREFIX/share/takehome-grader/rubrics), never the source tree.
+std::string default_rubric() {
+    const fs::path dir = self_exe().parent_path();
+    std::error_code ec;
+    if (fs::equivalent(dir, TG_BUILD_GRADER_DIR, ec)) {
+        return std::string(TG_SOURCE_DIR) + "/rubrics/jobs-fanout.yaml";
+    }
+    return (dir.parent_path() / "share/takehome-grader/rubrics/jobs-fanout.yaml").string();
+}
 
 } // namespace grader::cli

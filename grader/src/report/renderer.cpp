@@ -1,5 +1,6 @@
 #include "grader/report/renderer.hpp"
 
+#include "grader/report/batch_summary.hpp"
 #include "grader/report/github.hpp"
 #include "grader/report/gradescope.hpp"
 #include "grader/report/html.hpp"
@@ -40,7 +41,11 @@ std::string markdown(const grade_result& r, const render_options&) { return rend
 
 std::string github(const grade_result& r, const render_options&) { return render_github(r); }
 
-constexpr std::array<renderer, 9> table{{
+std::string csv(const grade_result& r, const render_options&) {
+    return render_batch_csv({{r.submission_name, r}});
+}
+
+constexpr std::array<renderer, 10> table{{
     {"terminal", "the reviewer's report: one line per check, findings under failures", terminal},
     {"json", "the result model (schema in grader/README.md)", json},
     {"html", "a self-contained HTML page: checks, findings with source, request timelines", html},
@@ -50,6 +55,7 @@ constexpr std::array<renderer, 9> table{{
     {"markdown", "a Markdown summary (for $GITHUB_STEP_SUMMARY)", markdown},
     {"github", "GitHub Actions annotations (::error file=,line=::) for located findings", github},
     {"text", "the static findings, one per line (what lint prints)", text},
+    {"csv", "a CSV row with a header: score, total, passed, points per category", csv},
 }};
 
 } // namespace
