@@ -37,6 +37,7 @@ command setup_check(CLI::App& app);
 command setup_export_public(CLI::App& app);
 command setup_lint(CLI::App& app);
 command setup_report(CLI::App& app);
+command setup_explain(CLI::App& app);
 
 /// Every renderer's `--format` name (grader/report/renderer.hpp).
 std::vector<std::string> format_names();

@@ -21,7 +21,8 @@ int main(int argc, char** argv) {
                                      cli::setup_check(app),
                                      cli::setup_export_public(app),
                                      cli::setup_lint(app),
-                                     cli::setup_report(app)};
+                                     cli::setup_report(app),
+                                     cli::setup_explain(app)};
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
