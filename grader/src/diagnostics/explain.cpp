@@ -187,8 +187,20 @@ std::optional<explanation> e0597(const json& d, const json& primary) {
     } else if (!before.empty()) {
         after = indent_of(before) + "let " + var + " = " + var + ".clone();\n" + before;
     }
+    const auto* forever = span_labelled(d, "'static");
+    const auto* dropped = span_labelled(d, "dropped here while still borrowed");
+    const auto why =
+        forever != nullptr
+            ? "and the borrow must live for 'static because line " + at_line(line_of(*forever)) +
+                  " hands it to something that may outlive the function (a spawned task or "
+                  "thread), but `" +
+                  var + "` is dropped when its scope ends"
+            : "but `" + var + "` is dropped" +
+                  (dropped ? " at line " + at_line(line_of(*dropped)) : std::string()) +
+                  " while still borrowed";
     return make("E0597",
-                {{"var", var},
+                {{"why", why},
+                 {"var", var},
                  {"line", at_line(line)},
                  {"line2", declared ? at_line(line_of(*declared)) : "?"}},
                 line,
@@ -227,8 +239,12 @@ std::optional<explanation> e0521(const json& d, const json& primary) {
     const auto after =
         before.empty() ? std::string()
                        : indent_of(before) + "let " + var + " = " + var + ".to_owned();\n" + before;
+    const bool forever = span_labelled(d, "'static") != nullptr;
     return make("E0521",
-                {{"var", var},
+                {{"why",
+                  forever ? "into something that requires 'static (a spawned task or thread)"
+                          : "the function body"},
+                 {"var", var},
                  {"type", param ? parameter_type(line_text(*param), var) : "a reference"},
                  {"line", at_line(line)},
                  {"line2", param ? at_line(line_of(*param)) : "?"}},
@@ -268,7 +284,10 @@ std::string send_fix(const std::string& text, const std::string& type) {
 
 std::optional<explanation> not_send(const json& d, const json& primary, const source_lines& read) {
     const auto* typed = span_labelled(d, "which is not `Send`");
-    const auto type = typed ? backticked(text_of(*typed, "label"), "has type") : std::string();
+    auto type = typed ? backticked(text_of(*typed, "label"), "has type") : std::string();
+    if (type.empty()) { // "`Rc<i32>` cannot be sent between threads safely" (E0277)
+        type = backticked(text_of(d, "message"));
+    }
     const auto* awaited = span_labelled(d, "await occurs here");
     if (awaited != nullptr) {
         auto var = backticked(text_of(*awaited, "label"), "with");
@@ -296,7 +315,7 @@ std::optional<explanation> not_send(const json& d, const json& primary, const so
         return x;
     }
     // Not across an .await: a captured value that is not Send (E0277).
-    const auto var = typed ? highlighted(*typed) : std::string();
+    const auto var = typed ? highlighted(*typed) : highlighted(primary);
     const int line = line_of(primary);
     std::string before;
     std::string after;

@@ -31,10 +31,8 @@ const std::vector<explainer_entry>& explainer_table() {
          "reference to a local moved into tokio::spawn or std::thread::spawn: they require "
          "'static because the task may outlive the function, so the task cannot hold a borrow of "
          "the function's locals.",
-         "`{var}` (declared at line {line2}) is borrowed at line {line}, and the borrow has to "
-         "live for 'static because it ends up in a spawned task, but `{var}` is dropped when its "
-         "scope ends. Give the task an owned value instead of a reference: `{var}` itself, a "
-         "clone of it, or an Arc.",
+         "`{var}` (declared at line {line2}) is borrowed at line {line}, {why}. Give the borrower "
+         "an owned value instead of a reference: `{var}` itself, a clone of it, or an Arc.",
          "Pass an owned value (the value itself, `.clone()`, or an `Arc`) where the reference was.",
          "let ids = &job_ids;",
          "let ids = job_ids.clone();"},
@@ -46,9 +44,8 @@ const std::vector<explainer_entry>& explainer_table() {
          "tokio::spawn: the spawned task requires 'static, and the parameter's borrow ends when "
          "the function returns.",
          "`{var}` ({type}) is a reference that is valid only while the function runs (line "
-         "{line2}), but at line {line} it escapes into a task that requires 'static. Make an "
-         "owned copy before spawning and move that into the task, or take an owned parameter "
-         "(String instead of &str).",
+         "{line2}), but at line {line} it escapes {why}. Make an owned copy before that line and "
+         "move the copy instead (or take an owned parameter: String instead of &str).",
          "Before spawning, shadow the reference with an owned copy (`let x = x.to_owned();`) and "
          "move that into the task; or make the parameter owned.",
          "let task = tokio::spawn(async move { println!(\"{}\", base_url) });",
