@@ -296,6 +296,9 @@ std::string advice_for(const check_result& c, const grade_result& r, const std::
         (first->id == "not-concurrent" || first->id == "idle-slots")) {
         observed = concurrency_observed(c, *first);
         where = loop_await(r.statics);
+    } else if (c.what == category::blocking) {
+        observed = std::to_string(c.findings.size()) +
+                   " blocking call(s) inside async code; the first: " + sentence(first->message);
     } else {
         observed = sentence(first->message);
         if (first->id == "deadline-exceeded" || first->id == "too-slow") {
