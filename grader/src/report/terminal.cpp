@@ -63,7 +63,7 @@ void write_explanation(std::ostringstream& out, const explanation& e) {
     if (!e.before.empty() && !e.after.empty()) {
         write_fix_lines(out, "line " + std::to_string(e.fix_line) + " before: ", e.before);
         write_fix_lines(
-            out, std::string(std::to_string(e.fix_line).size() + 5, ' ') + "after:  ", e.after);
+            out, std::string(std::to_string(e.fix_line).size() + 6, ' ') + "after:  ", e.after);
     }
 }
 
