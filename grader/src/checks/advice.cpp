@@ -201,11 +201,15 @@ constexpr std::array advice_table{
     // output
     advice_entry{"output-difference",
                  "*",
-                 "Print exactly the report the contract describes (PROMPT.md) as one JSON "
-                 "document on stdout, and send every log line to stderr."},
+                 "Compare your report with the contract in PROMPT.md field by field: completed "
+                 "(status from the detail, trimmed and lower-cased; sorted by id), failed_ids "
+                 "(every detail that failed, sorted), total_jobs and total_duration_ms; print "
+                 "only that JSON document on stdout."},
     advice_entry{"no-report", "*", "Print the report as one JSON document on stdout."},
-    advice_entry{
-        "stdout-not-json", "*", "Print only the JSON report on stdout; logs go to stderr."},
+    advice_entry{"stdout-not-json",
+                 "*",
+                 "Print the JSON report on stdout even when some details fail (a crash or an "
+                 "early exit leaves it empty), and nothing else: logs go to stderr."},
     // build
     advice_entry{"build-error",
                  "rust",
