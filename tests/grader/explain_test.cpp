@@ -12,6 +12,8 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 namespace fs = std::filesystem;
@@ -131,6 +133,38 @@ TEST_CASE("real rustc diagnostics are explained with the candidate's variable, t
         CHECK(e.fix_line == 6);
         CHECK(e.after == "async fn report() -> usize {");
     }
+}
+
+TEST_CASE("captured rustc 1.95 JSON is explained without a compiler", "[grader][explain]") {
+    // tests/data/explain/rustc-1.95.jsonl: the compiler messages of the [cargo] test's programs
+    // as rustc 1.95 wrote them (for runs without cargo, such as the sanitizer pass).
+    std::ifstream in(fs::path(TG_SOURCE_DIR) / "tests/data/explain/rustc-1.95.jsonl");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(!text.empty());
+    const auto messages =
+        grader::parse_cargo_messages(text, fs::path(TG_SOURCE_DIR) / "tests/data/explain");
+    std::map<std::string, std::string> codes;
+    for (const auto& f : messages.findings) {
+        if (f.explained) {
+            codes[f.file] = f.explained->code;
+        }
+        if (f.file == "src/bin/e0277_spawn.rs") {
+            REQUIRE(f.explained);
+            // The declaration the diagnostic does not quote, read from the source.
+            CHECK(f.explained->fix_line == 6);
+            CHECK(f.explained->before == "    let seen = Rc::new(5);");
+        }
+    }
+    CHECK(codes ==
+          std::map<std::string, std::string>{{"src/bin/e0277_spawn.rs", "E0277"},
+                                             {"src/bin/e0373.rs", "E0373"},
+                                             {"src/bin/e0521.rs", "E0521"},
+                                             {"src/bin/e0597.rs", "E0597"},
+                                             {"src/bin/e0728.rs", "E0728"},
+                                             {"src/bin/e0752.rs", "E0752"},
+                                             {"src/bin/guard_across_await.rs", "future-not-send"},
+                                             {"src/bin/rc_across_await.rs", "future-not-send"},
+                                             {"src/bin/unused_future.rs", "unused_must_use"}});
 }
 
 TEST_CASE("the explainer's table has every required code, each entry complete",
