@@ -233,7 +233,7 @@ TEST_CASE("the result JSON carries the documented fields", "[grader][result]") {
                             "passed"}) {
         CHECK(j.contains(key));
     }
-    CHECK(j["schema_version"] == 3);
+    CHECK(j["schema_version"] == 4);
     const auto& check = j["checks"][0];
     CHECK(check["category"] == "output");
     CHECK(check["scenario"] == "happy");

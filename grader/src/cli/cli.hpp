@@ -40,6 +40,7 @@ command setup_report(CLI::App& app);
 command setup_batch(CLI::App& app);
 command setup_merge(CLI::App& app);
 command setup_export_gradescope(CLI::App& app);
+command setup_explain(CLI::App& app);
 
 /// Every renderer's `--format` name (grader/report/renderer.hpp).
 std::vector<std::string> format_names();

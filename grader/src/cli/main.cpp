@@ -24,7 +24,8 @@ int main(int argc, char** argv) {
                                      cli::setup_report(app),
                                      cli::setup_batch(app),
                                      cli::setup_merge(app),
-                                     cli::setup_export_gradescope(app)};
+                                     cli::setup_export_gradescope(app),
+                                     cli::setup_explain(app)};
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

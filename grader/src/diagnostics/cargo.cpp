@@ -1,5 +1,8 @@
 #include "grader/diagnostics/cargo.hpp"
 
+#include "grader/diagnostics/explain.hpp"
+#include "grader/evidence/untrusted.hpp"
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -48,6 +51,13 @@ std::optional<finding> diagnostic(const json& m, const fs::path& source) {
             break;
         }
     }
+    // The explainer may look up a declaration the diagnostic does not quote; only in the
+    // working copy (read_source_excerpt refuses anything outside it).
+    const auto file = f.file;
+    f.explained = explain_rustc(m, [&source, file](int line) {
+        const auto excerpt = read_source_excerpt(source, file, line, 0);
+        return excerpt && !excerpt->lines.empty() ? excerpt->lines.front() : std::string();
+    });
     return f;
 }
 

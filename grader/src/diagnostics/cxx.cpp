@@ -1,5 +1,8 @@
 #include "grader/diagnostics/cxx.hpp"
 
+#include "grader/diagnostics/explain.hpp"
+#include "grader/evidence/untrusted.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <regex>
@@ -102,6 +105,10 @@ parse_cxx_diagnostics(const std::string& log, const fs::path& source_dir, std::s
         }
         if (!f || f->file.empty()) {
             continue;
+        }
+        if (f->id == "compile-warning") {
+            const auto excerpt = read_source_excerpt(root, f->file, f->line, 0);
+            f->explained = explain_cxx(*f, excerpt ? excerpt->lines.front() : std::string());
         }
         auto& into = f->level == severity::error ? errors : warnings;
         const bool duplicate = std::any_of(into.begin(), into.end(), [&](const finding& g) {

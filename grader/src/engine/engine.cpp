@@ -3,6 +3,7 @@
 
 #include "grader/engine.hpp"
 
+#include "grader/checks/advice.hpp"
 #include "grader/checks/checks.hpp"
 #include "grader/evidence/gather.hpp"
 #include "grader/evidence/static_analysis.hpp"
@@ -332,6 +333,7 @@ common::result<grade_result> grade(const rubric& rb, const grade_options& option
     }
     evaluate_scenario_checks(rb, runs, result);
     attach_excerpts(result.checks, build.source_dir);
+    add_advice(result);
     for (auto& sr : runs) {
         result.scenarios.push_back(std::move(sr.result));
     }

@@ -30,6 +30,15 @@ json to_json(const finding& f) {
     if (!f.sources.empty()) {
         j["sources"] = f.sources;
     }
+    if (f.explained) {
+        const auto& e = *f.explained;
+        j["explanation"] = {{"code", e.code},
+                            {"title", e.title},
+                            {"text", e.text},
+                            {"fix_line", e.fix_line > 0 ? json(e.fix_line) : json(nullptr)},
+                            {"before", e.before},
+                            {"after", e.after}};
+    }
     return j;
 }
 
@@ -47,6 +56,15 @@ finding finding_from_json(const json& j) {
                                    field<std::vector<std::string>>(j["excerpt"], "lines", {})};
     }
     f.sources = field<std::vector<std::string>>(j, "sources", {});
+    if (j.contains("explanation") && j["explanation"].is_object()) {
+        const auto& e = j["explanation"];
+        f.explained = explanation{field<std::string>(e, "code", ""),
+                                  field<std::string>(e, "title", ""),
+                                  field<std::string>(e, "text", ""),
+                                  field<int>(e, "fix_line", 0),
+                                  field<std::string>(e, "before", ""),
+                                  field<std::string>(e, "after", "")};
+    }
     return f;
 }
 

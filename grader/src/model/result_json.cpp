@@ -34,6 +34,7 @@ json check_json(const check_result& c) {
             {"max_points", rounded(c.max_points, 0.01)},
             {"summary", c.summary},
             {"description", c.description},
+            {"advice", c.advice},
             {"evidence", c.evidence},
             {"findings", std::move(findings)}};
 }
@@ -50,6 +51,7 @@ check_result check_from_json(const json& j) {
     c.max_points = field<double>(j, "max_points", 0);
     c.summary = field<std::string>(j, "summary", "");
     c.description = field<std::string>(j, "description", "");
+    c.advice = field<std::string>(j, "advice", "");
     c.evidence = j.is_object() && j.contains("evidence") ? j["evidence"] : json::object();
     for (const auto& f : array_field(j, "findings")) {
         c.findings.push_back(finding_from_json(f));

@@ -22,6 +22,18 @@ std::string_view command_of(severity s) {
     return "notice";
 }
 
+// The finding's message, and the explainer's text and fix when there is one.
+std::string message_of(const finding& f) {
+    if (!f.explained) {
+        return f.message;
+    }
+    std::string m = f.message + "\n" + f.explained->code + ": " + f.explained->text;
+    if (!f.explained->after.empty()) {
+        m += "\nbefore: " + f.explained->before + "\nafter: " + f.explained->after;
+    }
+    return m;
+}
+
 void write_annotation(std::ostringstream& out, const finding& f, const std::string& title) {
     out << "::" << command_of(f.level) << " file=" << github_escaped(printable(f.file, true), true)
         << ",line=" << f.line;
@@ -31,7 +43,7 @@ void write_annotation(std::ostringstream& out, const finding& f, const std::stri
     // Control characters (escape sequences in a log viewer) are shown, not sent; newlines
     // stay real here and are encoded below.
     out << ",title=" << github_escaped(printable(title, true), true)
-        << "::" << github_escaped(printable(f.message, true), false) << "\n";
+        << "::" << github_escaped(printable(message_of(f), true), false) << "\n";
 }
 
 bool located(const finding& f) { return !f.file.empty() && f.line > 0; }

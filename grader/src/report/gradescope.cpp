@@ -35,6 +35,16 @@ std::string test_output(const check_result& c) {
             text += f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "") + ": ";
         }
         text += f.message;
+        if (f.explained) {
+            text += "\n  " + f.explained->code + ": " + f.explained->text;
+            if (!f.explained->after.empty()) {
+                text += "\n  line " + std::to_string(f.explained->fix_line) +
+                        " before: " + f.explained->before + "\n  after: " + f.explained->after;
+            }
+        }
+    }
+    if (!c.advice.empty()) {
+        text += "\n\nWhat to do: " + c.advice;
     }
     return text;
 }

@@ -206,6 +206,16 @@ void write_finding(std::ostringstream& out, const finding& f) {
     }
     out << esc(f.message) << " <span class=\"meta\">[" << esc(f.id) << "]</span>\n";
     write_excerpt(out, f);
+    if (f.explained) {
+        const auto& e = *f.explained;
+        out << "<div class=\"explained\"><p><b>" << esc(e.code) << "</b>: " << esc(e.title)
+            << "</p>\n<p>" << esc(e.text) << "</p>\n";
+        if (!e.before.empty() && !e.after.empty()) {
+            out << "<p>line " << e.fix_line << ", before:</p><pre>" << esc_lines(e.before)
+                << "</pre><p>after:</p><pre>" << esc_lines(e.after) << "</pre>\n";
+        }
+        out << "</div>\n";
+    }
     if (!f.detail.empty() && !f.excerpt) {
         out << "<pre>" << esc_lines(head(f.detail, 2000)) << "</pre>\n";
     }
@@ -267,6 +277,9 @@ void write_failures(std::ostringstream& out, const grade_result& r) {
             << "/" << points(c.max_points) << "</h3>\n<p class=\"asks\">"
             << esc(c.description.empty() ? category_explanation(c.what) : c.description)
             << "</p>\n<p class=\"why\">" << esc(c.summary) << "</p>\n";
+        if (!c.advice.empty()) {
+            out << "<p class=\"advice\">" << esc(c.advice) << "</p>\n";
+        }
         write_findings(out, c.findings);
         out << "</section>\n";
     }

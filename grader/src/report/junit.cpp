@@ -49,6 +49,17 @@ std::string failure_text(const check_result& c) {
             text += f.file + (f.line > 0 ? ":" + std::to_string(f.line) : "") + ": ";
         }
         text += f.message + "\n";
+        if (f.explained) {
+            text += "  " + f.explained->code + ": " + f.explained->text + "\n";
+            if (!f.explained->after.empty()) {
+                text += "  line " + std::to_string(f.explained->fix_line) +
+                        " before: " + f.explained->before + "\n  after: " + f.explained->after +
+                        "\n";
+            }
+        }
+    }
+    if (!c.advice.empty()) {
+        text += "what to do: " + c.advice + "\n";
     }
     return text;
 }

@@ -42,6 +42,18 @@ void write_findings(std::ostringstream& out, const check_result& c) {
                 << ": ";
         }
         out << markdown_escaped(cut(f.message, 400)) << "\n";
+        if (f.explained) {
+            const auto& e = *f.explained;
+            out << "  - " << markdown_escaped(e.code) << ": " << markdown_escaped(cut(e.text, 800))
+                << "\n";
+            if (!e.before.empty() && !e.after.empty()) {
+                out << "  - line " << e.fix_line << " before: " << markdown_escaped(e.before)
+                    << "; after: " << markdown_escaped(e.after) << "\n";
+            }
+        }
+    }
+    if (!c.advice.empty()) {
+        out << "\n" << markdown_escaped(cut(c.advice, 800)) << "\n";
     }
 }
 

@@ -40,6 +40,33 @@ std::string paint(bool color, const std::string& code, const std::string& text) 
     return color ? "\x1b[" + code + "m" + text + "\x1b[0m" : text;
 }
 
+// "before"/"after" text, a line of the candidate's each, continuation lines aligned.
+void write_fix_lines(std::ostringstream& out, const std::string& label, const std::string& text) {
+    std::string_view rest(text);
+    bool first = true;
+    while (true) {
+        const auto nl = rest.find('\n');
+        out << (first ? "          " + label : std::string(10 + label.size(), ' '))
+            << visible(rest.substr(0, nl)) << "\n";
+        first = false;
+        if (nl == std::string_view::npos) {
+            break;
+        }
+        rest.remove_prefix(nl + 1);
+    }
+}
+
+// What a compiler diagnostic means and the smallest fix (the explainer).
+void write_explanation(std::ostringstream& out, const explanation& e) {
+    out << "        " << visible(e.code) << ": " << visible(e.title) << "\n";
+    out << "        " << visible(e.text) << "\n";
+    if (!e.before.empty() && !e.after.empty()) {
+        write_fix_lines(out, "line " + std::to_string(e.fix_line) + " before: ", e.before);
+        write_fix_lines(
+            out, std::string(std::to_string(e.fix_line).size() + 6, ' ') + "after:  ", e.after);
+    }
+}
+
 // Up to five findings of a failed check, located where they can be.
 void write_findings(std::ostringstream& out, const check_result& c) {
     std::size_t shown = 0;
@@ -57,6 +84,24 @@ void write_findings(std::ostringstream& out, const check_result& c) {
             out << ": ";
         }
         out << visible(f.message) << "\n";
+        if (f.explained) {
+            write_explanation(out, *f.explained);
+        }
+    }
+    if (!c.passed && !c.advice.empty()) {
+        out << "      what to do: " << visible(c.advice) << "\n";
+    }
+}
+
+// Findings the explainer knows under a check that passed (a future never awaited is a
+// warning: the build passes, and the explanation says why the output will not).
+void write_explained(std::ostringstream& out, const check_result& c) {
+    for (const auto& f : c.findings) {
+        if (f.explained) {
+            out << "      - " << visible(f.file) << (f.line > 0 ? ":" + std::to_string(f.line) : "")
+                << ": " << visible(f.message) << "\n";
+            write_explanation(out, *f.explained);
+        }
     }
 }
 
@@ -72,6 +117,8 @@ void write_checks(std::ostringstream& out, const grade_result& r, bool color) {
             << "\n";
         if (!c.passed) {
             write_findings(out, c);
+        } else {
+            write_explained(out, c);
         }
     }
     out << "\n";

@@ -22,6 +22,18 @@ struct source_excerpt {
     std::vector<std::string> lines; ///< the finding's line is finding::line
 };
 
+/// What a compiler diagnostic means and the smallest fix, in plain English (the explainer:
+/// grader/diagnostics/explain.hpp). Filled from the diagnostic's own spans and labels, so it
+/// names the candidate's variable, type and line.
+struct explanation {
+    std::string code;   ///< "E0373", "future-not-send", "unused_must_use", "cpp-task-not-awaited"
+    std::string title;  ///< one line
+    std::string text;   ///< two or three sentences naming the variable, type and line
+    int fix_line = 0;   ///< the line `before` is, 0 when none
+    std::string before; ///< the candidate's own line, as compiled
+    std::string after;  ///< that line with the smallest fix (may be two lines)
+};
+
 struct finding {
     std::string id; ///< stable kind, e.g. "rust-panic", "missing-id", "build-error"
     severity level = severity::error;
@@ -33,6 +45,7 @@ struct finding {
     std::optional<source_excerpt> excerpt{}; ///< lines around file:line, when located
     /// Which evidence sources saw it, when several could ("probe", "static", ...).
     std::vector<std::string> sources{};
+    std::optional<explanation> explained{}; ///< a compiler diagnostic the explainer knows
 };
 
 } // namespace grader

@@ -17,7 +17,7 @@
 namespace grader {
 
 /// Bumped whenever a field changes meaning, appears or goes (grader/README.md, "Result model").
-inline constexpr int result_schema_version = 3;
+inline constexpr int result_schema_version = 4;
 inline constexpr const char* grader_version = "0.1.0";
 
 /// A limit of the sandbox that ended or constrained a run, as the kernel reported it.
@@ -212,6 +212,9 @@ struct check_result {
     bool gate = false;       ///< failing it fails the submission
     std::string summary;     ///< one line
     std::string description; ///< what the check asks for, in plain English (the rubric's)
+    /// When failed: two or three plain sentences for the candidate: what was observed (with the
+    /// figure), where in their code, and what to change in their language's terms (advice.hpp).
+    std::string advice;
     nlohmann::json evidence = nlohmann::json::object();
     std::vector<finding> findings;
 };
