@@ -147,6 +147,41 @@ void compare_findings(const YAML::Node& expected,
     }
 }
 
+/// Every failed check teaches (issue 14): it carries advice, and when one of its findings is
+/// located, the advice names one of those places (file:line) for the candidate to go to.
+void compare_advice(const nlohmann::json& result, calibration_record& record) {
+    for (const auto& check : result["checks"]) {
+        if (check["passed"] == true) {
+            continue;
+        }
+        const std::string id = check["id"];
+        const std::string advice = check.contains("advice") && check["advice"].is_string()
+                                       ? check["advice"].get<std::string>()
+                                       : "";
+        if (advice.empty()) {
+            record.mismatches.push_back("failed check " + id + " has no advice");
+            continue;
+        }
+        bool located = false;
+        bool named = false;
+        for (const auto& f : check["findings"]) {
+            const std::string file =
+                f.contains("file") && f["file"].is_string() ? f["file"].get<std::string>() : "";
+            const int line =
+                f.contains("line") && f["line"].is_number_integer() ? f["line"].get<int>() : 0;
+            if (!file.empty() && line > 0) {
+                located = true;
+                named =
+                    named || advice.find(file + ":" + std::to_string(line)) != std::string::npos;
+            }
+        }
+        if (located && !named) {
+            record.mismatches.push_back("the advice of " + id +
+                                        " names none of its findings' places: " + advice);
+        }
+    }
+}
+
 /// The submission names its toolchain: Rust and C++ their compilers, others their language.
 void compare_toolchain(const std::string& sample,
                        const nlohmann::json& result,
@@ -190,6 +225,7 @@ void expect_verdict(const std::string& sample) {
     compare_toolchain(sample, g.result, record);
     compare_failing(expected, g.result, record);
     compare_findings(expected, g.result, record);
+    compare_advice(g.result, record);
     record.write(sample);
 
     for (const auto& category : categories) {
