@@ -61,3 +61,24 @@ TEST_CASE("spawn_blocking is lazy and supports void and move-only functions",
     rt::block_on(std::move(t));
     CHECK(*ran);
 }
+
+namespace {
+std::string digest(std::string body, std::unique_ptr<int> factor) {
+    return rt_test::thread_name() + ":" +
+           std::to_string(body.size() * static_cast<std::size_t>(*factor));
+}
+
+rt::task<std::string> digest_on_pool(std::string body) {
+    // The form GCC 12.2 compiles correctly (this file is compiled by the project's compiler):
+    // the arguments are moved into spawn_blocking, no capturing lambda inside the co_await.
+    co_return co_await rt::spawn_blocking(digest, std::move(body), std::make_unique<int>(3));
+}
+} // namespace
+
+TEST_CASE("spawn_blocking(fn, args...) moves its arguments, move-only ones too, to the pool",
+          "[runtime][spawn_blocking][multi_thread]") {
+    rt::multi_thread_runtime rt(2);
+    const std::string got = rt.block_on(digest_on_pool(std::string(100, 'x')));
+    CHECK(rt_test::starts_with(got, "rt-blocking-"));
+    CHECK(got.substr(got.find(':') + 1) == "300");
+}

@@ -8,6 +8,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <tuple>
 #include <type_traits>
 
 namespace rt {
@@ -34,6 +35,27 @@ task<R> spawn_blocking(F fn) {
         }
     });
     co_return detail::unwrap<R>(co_await s->wait(), "rt: blocking job was dropped");
+}
+
+namespace detail {
+/// fn and its arguments, held by value; called once, with the arguments moved out.
+template <class F, class... Args>
+struct bound_call {
+    F fn;
+    std::tuple<Args...> args;
+    decltype(auto) operator()() { return std::apply(fn, std::move(args)); }
+};
+} // namespace detail
+
+/// spawn_blocking(fn, args...): `fn(args...)` on the blocking pool, each argument moved (or
+/// copied) in by value, as std::thread takes them. Prefer it to a lambda with captures built
+/// inside the co_await, `co_await rt::spawn_blocking([s = std::move(s)] {...})`: correct C++,
+/// but GCC 12.2 miscompiles that form (the capture is freed twice; runtime/README.md, "Which
+/// compiler"); `co_await rt::spawn_blocking(parse, std::move(s))` has no such lambda.
+template <class F, class A0, class... Args>
+task<std::invoke_result_t<F&, A0&&, Args&&...>> spawn_blocking(F fn, A0 a0, Args... args) {
+    return spawn_blocking(detail::bound_call<F, A0, Args...>{
+        std::move(fn), std::tuple<A0, Args...>(std::move(a0), std::move(args)...)});
 }
 
 } // namespace rt
