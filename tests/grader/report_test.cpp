@@ -10,6 +10,7 @@
 #include "grader/report/junit.hpp"
 #include "grader/report/markdown.hpp"
 #include "grader/report/renderer.hpp"
+#include "grader/report/sarif.hpp"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -199,4 +200,25 @@ TEST_CASE("every documented format has a renderer", "[grader][report]") {
         INFO(format);
         CHECK(grader::find_renderer(format) != nullptr);
     }
+}
+
+TEST_CASE("SARIF results carry the compiler error explained and the failed check's advice",
+          "[grader][report]") {
+    auto r = hostile_result();
+    r.checks.front().advice = "Catch the exception per job; in your code: src/x.py:3.";
+    grader::explanation e;
+    e.code = "E0373";
+    e.title = "closure may outlive the current function";
+    e.text = "The task spawned at line 3 borrows `client`.";
+    e.fix_line = 3;
+    e.before = "tokio::spawn(async { client.get(u) });";
+    e.after = "tokio::spawn(async move { client.get(u) });";
+    r.checks.front().findings.front().explained = e;
+    const auto doc = nlohmann::json::parse(grader::render_sarif(r));
+    const auto& results = doc["runs"][0]["results"];
+    REQUIRE(!results.empty());
+    const std::string text = results[0]["message"]["text"];
+    CHECK(text.find("E0373: closure may outlive the current function") != std::string::npos);
+    CHECK(text.find("after: tokio::spawn(async move { client.get(u) });") != std::string::npos);
+    CHECK(text.find("What to do: Catch the exception per job") != std::string::npos);
 }

@@ -28,6 +28,7 @@ std::string sarif_level(severity s) {
 struct located {
     const finding* f;
     std::string category;
+    std::string advice; ///< its failed check's (empty for a static finding)
 };
 
 std::vector<located> located_findings(const grade_result& r) {
@@ -36,12 +37,12 @@ std::vector<located> located_findings(const grade_result& r) {
         const auto rule = std::find_if(r.statics.rules.begin(),
                                        r.statics.rules.end(),
                                        [&](const static_rule& x) { return x.id == f.id; });
-        out.push_back({&f, rule == r.statics.rules.end() ? "style" : rule->category});
+        out.push_back({&f, rule == r.statics.rules.end() ? "style" : rule->category, ""});
     }
     for (const auto& c : r.checks) {
         for (const auto& f : c.findings) {
             if (!c.passed && !f.file.empty() && f.line > 0 && f.id != "blocking-call-static") {
-                out.push_back({&f, to_string(c.what)});
+                out.push_back({&f, to_string(c.what), c.advice});
             }
         }
     }
@@ -108,6 +109,25 @@ std::string fingerprint(const finding& f) {
     return std::string(hex) + ":1";
 }
 
+// The finding's message, then what teaches (grader/README.md, "Findings that teach"): the
+// compiler error explained with its before/after, and the failed check's advice.
+std::string message_of(const located& l) {
+    const finding& f = *l.f;
+    std::string text = f.message;
+    if (f.explained) {
+        const explanation& e = *f.explained;
+        text += "\n\n" + e.code + ": " + e.title + "\n" + e.text;
+        if (!e.before.empty()) {
+            text += "\nline " + std::to_string(e.fix_line) + " before: " + e.before +
+                    "\nafter: " + e.after;
+        }
+    }
+    if (!l.advice.empty()) {
+        text += "\n\nWhat to do: " + l.advice;
+    }
+    return text;
+}
+
 json result_of(const located& l, std::size_t rule_index) {
     const finding& f = *l.f;
     json region{{"startLine", f.line}};
@@ -117,7 +137,7 @@ json result_of(const located& l, std::size_t rule_index) {
     return {{"ruleId", f.id},
             {"ruleIndex", rule_index},
             {"level", sarif_level(f.level)},
-            {"message", {{"text", f.message}}},
+            {"message", {{"text", message_of(l)}}},
             {"locations",
              json::array({{{"physicalLocation",
                             {{"artifactLocation", {{"uri", f.file}, {"uriBaseId", "%SRCROOT%"}}},
