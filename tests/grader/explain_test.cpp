@@ -210,6 +210,25 @@ TEST_CASE("a discarded rt::task warning from GCC is explained with co_await on i
     CHECK_FALSE(grader::explain_cxx(f, "    f();"));
 }
 
+TEST_CASE("Clang's nodiscard warning is explained only when the callee returns a task",
+          "[grader][explain]") {
+    grader::finding f;
+    f.id = "compile-warning";
+    f.line = 9;
+    f.message = "ignoring return value of function declared with 'nodiscard' attribute "
+                "[-Wunused-result]";
+    const std::string file = "#include \"runtime/all.hpp\"\n"
+                             "rt::task<job> fetch_detail(client& c, int id);\n"
+                             "[[nodiscard]] int checksum(int x);\n";
+    const auto e = grader::explain_cxx(f, "    fetch_detail(c, 7);", file);
+    REQUIRE(e);
+    CHECK(has(e->text, "line 9 returns `rt::task<job>`"));
+    CHECK(e->after == "    co_await fetch_detail(c, 7);");
+    // A [[nodiscard]] function of the candidate's own that returns no task: nothing claimed.
+    CHECK_FALSE(grader::explain_cxx(f, "    checksum(3);", file));
+    CHECK_FALSE(grader::explain_cxx(f, "    fetch_detail(c, 7);"));
+}
+
 TEST_CASE("an explanation survives the result JSON", "[grader][explain]") {
     grader::finding f;
     f.id = "build-error";

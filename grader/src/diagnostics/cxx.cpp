@@ -108,7 +108,16 @@ parse_cxx_diagnostics(const std::string& log, const fs::path& source_dir, std::s
         }
         if (f->id == "compile-warning") {
             const auto excerpt = read_source_excerpt(root, f->file, f->line, 0);
-            f->explained = explain_cxx(*f, excerpt ? excerpt->lines.front() : std::string());
+            // The whole file (as the excerpt reader bounds it), for Clang's warning, which names
+            // no type: the callee's declaration says whether a task was dropped.
+            std::string file_text;
+            if (const auto whole = read_source_excerpt(root, f->file, 1, 1 << 20)) {
+                for (const auto& l : whole->lines) {
+                    file_text.append(l).push_back('\n');
+                }
+            }
+            f->explained =
+                explain_cxx(*f, excerpt ? excerpt->lines.front() : std::string(), file_text);
         }
         auto& into = f->level == severity::error ? errors : warnings;
         const bool duplicate = std::any_of(into.begin(), into.end(), [&](const finding& g) {

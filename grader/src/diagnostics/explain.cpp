@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <regex>
 #include <sstream>
 
 namespace grader {
@@ -427,7 +428,31 @@ std::optional<explanation> explain_rustc(const json& d, const source_lines& read
     return std::nullopt;
 }
 
-std::optional<explanation> explain_cxx(const finding& f, const std::string& line_text) {
+namespace {
+
+// Clang names no type in its nodiscard warning: the callee on the line (the last name before
+// its first '(') must be declared in the file as returning a task, or nothing is claimed.
+std::optional<std::string> task_returned_by_callee(const std::string& line_text,
+                                                   const std::string& file_text) {
+    static const std::regex callee(R"(([A-Za-z_]\w{0,100})\s*\()");
+    std::smatch m;
+    if (file_text.empty() || !std::regex_search(line_text, m, callee)) {
+        return std::nullopt;
+    }
+    const std::regex declared(R"((?:rt::)?task<[^;{}()]{0,200}>\s+(?:\w+::){0,4})" + m[1].str() +
+                              R"(\s*\()");
+    std::smatch d;
+    if (!std::regex_search(file_text, d, declared)) {
+        return std::nullopt;
+    }
+    std::string type = d[0].str();
+    return type.substr(0, type.find('>') + 1);
+}
+
+} // namespace
+
+std::optional<explanation>
+explain_cxx(const finding& f, const std::string& line_text, const std::string& file_text) {
     // GCC: "ignoring returned value of type 'rt::task<int>', declared with attribute
     // 'nodiscard'"; Clang: "ignoring return value of function declared with 'nodiscard'
     // attribute". GCC quotes with ‘ ’ in a UTF-8 locale.
@@ -437,6 +462,13 @@ std::optional<explanation> explain_cxx(const finding& f, const std::string& line
         return std::nullopt;
     }
     std::string type = "a task";
+    if (m.find("of type ") == std::string::npos) {
+        const auto returned = task_returned_by_callee(line_text, file_text);
+        if (!returned) {
+            return std::nullopt; // Clang, and no task in sight: not claimed to be one
+        }
+        type = "`" + *returned + "`";
+    }
     const auto at = m.find("of type ");
     if (at != std::string::npos) {
         auto rest = m.substr(at + 8);

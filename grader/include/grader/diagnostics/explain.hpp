@@ -45,8 +45,9 @@ std::optional<explanation> explain_rustc(const nlohmann::json& diagnostic,
                                          const source_lines& read_line = {});
 
 /// The explanation of a GCC/Clang diagnostic (diagnostics/cxx.hpp's finding), given the text
-/// of its line; nullopt when the table has nothing for it.
-std::optional<explanation> explain_cxx(const finding& f, const std::string& line_text);
+/// of its line and the text of its file; nullopt when the table has nothing for it.
+std::optional<explanation>
+explain_cxx(const finding& f, const std::string& line_text, const std::string& file_text = {});
 
 /// An entry as `grader explain CODE` prints it: title, meaning, fix, example before/after.
 std::string render_explainer_entry(const explainer_entry& e);
