@@ -129,9 +129,16 @@ class spawned {
     std::string out() const { return read_file(out_); }
     std::string err() const { return read_file(err_); }
 
+    /// The file's bytes; empty when it cannot be read. A /proc file of a process that exits
+    /// while it is read fails with ESRCH, which libstdc++'s filebuf throws as an exception:
+    /// that process is simply gone (seen in CI: "underflow error reading the file").
     static std::string read_file(const fs::path& p) {
-        std::ifstream in(p, std::ios::binary);
-        return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        try {
+            std::ifstream in(p, std::ios::binary);
+            return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        } catch (const std::exception&) {
+            return {};
+        }
     }
 
   private:
