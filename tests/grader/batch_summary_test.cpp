@@ -53,7 +53,7 @@ std::string base64(const std::string& bytes) {
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+        unsigned v = static_cast<unsigned>(static_cast<unsigned char>(bytes[i])) << 16U;
         v |= i + 1 < bytes.size()
                  ? static_cast<unsigned>(static_cast<unsigned char>(bytes[i + 1])) << 8
                  : 0;
