@@ -9,16 +9,31 @@
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
+#include <type_traits>
 #include <unistd.h>
 
 namespace tg::probe {
+
+/// One argument of syscall(), widened to the `long` its va_arg reads. An `int` passed through
+/// the varargs as it is fills only half of its 8-byte slot: mmap's sixth argument (the offset)
+/// goes on the stack, and a clang-built probe left garbage in the upper half, so every probed
+/// Python process died of SIGBUS reading a mapping past the end of its file.
+template <class T>
+long syscall_arg(T value) noexcept {
+    if constexpr (std::is_pointer_v<T> || std::is_null_pointer_v<T>) {
+        return reinterpret_cast<long>(value);
+    } else {
+        static_assert(std::is_integral_v<T> || std::is_enum_v<T>, "a system call takes words");
+        return static_cast<long>(value);
+    }
+}
 
 /// A system call made directly (libc's syscall(), which no hook wraps); returns the kernel's
 /// result, negative errno on failure, and leaves errno as it was.
 template <class... Args>
 long raw_syscall(long nr, Args... args) noexcept {
     const int saved = errno;
-    long ret = ::syscall(nr, args...);
+    long ret = ::syscall(nr, syscall_arg(args)...);
     if (ret == -1) {
         ret = -errno;
     }
