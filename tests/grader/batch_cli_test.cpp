@@ -3,6 +3,7 @@
 // real sample: complete output directories, summaries, --fail-under, sharding, --resume after
 // a half-written directory and after SIGKILL, merging shards and refusing conflicts.
 
+#include "files.hpp"
 #include "grader_cli.hpp"
 
 #include <catch2/catch.hpp>
@@ -19,13 +20,6 @@ using test_support::temp_dir;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // A submission that prints nothing and exits 0: it builds, and fails most checks.
 void make_trivial(const temp_dir& root, const std::string& rel) {
@@ -68,7 +62,7 @@ std::set<std::string> complete_ids(const fs::path& out) {
 // The ids in summary.csv's first column, each once.
 std::multiset<std::string> csv_ids(const fs::path& out) {
     std::multiset<std::string> ids;
-    std::istringstream csv(slurp(out / "summary.csv"));
+    std::istringstream csv(test_support::read_file(out / "summary.csv"));
     std::string line;
     std::getline(csv, line); // header
     while (std::getline(csv, line)) {
@@ -78,7 +72,7 @@ std::multiset<std::string> csv_ids(const fs::path& out) {
 }
 
 double score_of(const fs::path& out, const std::string& id) {
-    return nlohmann::json::parse(slurp(out / id / "result.json"))["score"].get<double>();
+    return nlohmann::json::parse(test_support::read_file(out / id / "result.json"))["score"].get<double>();
 }
 
 } // namespace
@@ -99,7 +93,7 @@ TEST_CASE("batch grades every submission of a directory into its own complete di
           std::set<std::string>{"python.asyncio-streams", "shell.does-nothing"});
     CHECK(csv_ids(out) ==
           std::multiset<std::string>{"python.asyncio-streams", "shell.does-nothing"});
-    const auto board = slurp(out / "leaderboard.html");
+    const auto board = test_support::read_file(out / "leaderboard.html");
     CHECK(board.find("href=\"python.asyncio-streams/report.html\"") != std::string::npos);
     CHECK(board.find("href=\"shell.does-nothing/report.html\"") != std::string::npos);
     // Not a TTY: a plain line per submission.
@@ -108,7 +102,7 @@ TEST_CASE("batch grades every submission of a directory into its own complete di
     const double good = score_of(out, "python.asyncio-streams");
     const double bad = score_of(out, "shell.does-nothing");
     REQUIRE(bad < good);
-    const auto before = slurp(out / "shell.does-nothing/result.json");
+    const auto before = test_support::read_file(out / "shell.does-nothing/result.json");
     // --fail-under between the two: exit 1, naming the low one; --resume regrades nothing.
     const auto under = batch({(root.path() / "subs").string(),
                               "--out",
@@ -120,7 +114,7 @@ TEST_CASE("batch grades every submission of a directory into its own complete di
     CHECK(under.err.find("below --fail-under") != std::string::npos);
     CHECK(under.err.find("shell.does-nothing") != std::string::npos);
     CHECK(under.err.find("0 to grade, 2 already complete") != std::string::npos);
-    CHECK(slurp(out / "shell.does-nothing/result.json") == before);
+    CHECK(test_support::read_file(out / "shell.does-nothing/result.json") == before);
     const auto over = batch({(root.path() / "subs").string(),
                              "--out",
                              out.string(),
@@ -169,7 +163,7 @@ TEST_CASE("shards split the submissions deterministically and merge back into on
     CHECK(m.exit_code == 0);
     CHECK(complete_ids(merged) == std::set<std::string>{"a", "b", "c"});
     CHECK(csv_ids(merged) == std::multiset<std::string>{"a", "b", "c"});
-    CHECK(slurp(merged / "b/result.json") == slurp(two / "b/result.json"));
+    CHECK(test_support::read_file(merged / "b/result.json") == test_support::read_file(two / "b/result.json"));
 
     // The same shard given twice is a duplicate, said and kept once.
     const auto again = run(grader_exe,
@@ -185,7 +179,7 @@ TEST_CASE("shards split the submissions deterministically and merge back into on
     // A different result under the same id is a conflict: listed, nothing written.
     fs::create_directories(root.path() / "other");
     fs::copy(one / "a", root.path() / "other/a", fs::copy_options::recursive);
-    auto changed = nlohmann::json::parse(slurp(root.path() / "other/a/result.json"));
+    auto changed = nlohmann::json::parse(test_support::read_file(root.path() / "other/a/result.json"));
     changed["score"] = 99;
     std::ofstream(root.path() / "other/a/result.json") << changed.dump();
     const auto clash = root.path() / "clash";
@@ -207,7 +201,7 @@ TEST_CASE("resume redoes a half-written directory and keeps the complete ones",
     const auto out = root.path() / "out";
     REQUIRE(batch({subs, "--out", out.string()}).exit_code == 0);
     // `done` keeps a result the grader could not have produced: proof it is not regraded.
-    auto kept = nlohmann::json::parse(slurp(out / "done/result.json"));
+    auto kept = nlohmann::json::parse(test_support::read_file(out / "done/result.json"));
     kept["submission"]["name"] = "kept-from-before";
     std::ofstream(out / "done/result.json") << kept.dump();
     // `half` as a kill -9 leaves it: no result.json, a partial JSON and a stray temp file.
@@ -220,9 +214,9 @@ TEST_CASE("resume redoes a half-written directory and keeps the complete ones",
     CHECK(resumed.exit_code == 0);
     CHECK(resumed.err.find("1 to grade, 1 already complete") != std::string::npos);
     CHECK(complete_ids(out) == std::set<std::string>{"done", "half"});
-    CHECK(nlohmann::json::parse(slurp(out / "done/result.json"))["submission"]["name"] ==
+    CHECK(nlohmann::json::parse(test_support::read_file(out / "done/result.json"))["submission"]["name"] ==
           "kept-from-before");
-    CHECK(nlohmann::json::parse(slurp(out / "half/result.json"))["submission"]["name"] == "half");
+    CHECK(nlohmann::json::parse(test_support::read_file(out / "half/result.json"))["submission"]["name"] == "half");
     CHECK(csv_ids(out) == std::multiset<std::string>{"done", "half"});
 }
 
@@ -246,13 +240,13 @@ TEST_CASE("a batch killed with SIGKILL resumes with nothing lost or duplicated",
         running.wait();
     }
     REQUIRE_FALSE(fs::exists(out / "leaderboard.html")); // it died before the summaries
-    const auto a_before = slurp(out / "a/result.json");
+    const auto a_before = test_support::read_file(out / "a/result.json");
     const auto resumed = batch({subs, "--out", out.string(), "--resume", "-j", "2"});
     INFO(resumed.err);
     CHECK(resumed.exit_code == 0);
     CHECK(complete_ids(out) == std::set<std::string>{"a", "b", "c", "d"});
     CHECK(csv_ids(out) == std::multiset<std::string>{"a", "b", "c", "d"});
-    CHECK(slurp(out / "a/result.json") == a_before);
+    CHECK(test_support::read_file(out / "a/result.json") == a_before);
 }
 
 TEST_CASE("a batch stopped with SIGTERM exits 130, keeps what completed, and resumes",
@@ -305,7 +299,7 @@ TEST_CASE("batch --format chooses the per-submission files and always writes res
     CHECK(fs::is_regular_file(out / "only/junit.xml"));
     CHECK_FALSE(fs::exists(out / "only/report.html"));
     CHECK_FALSE(fs::exists(out / "only/summary.md"));
-    const auto row = slurp(out / "only/row.csv");
+    const auto row = test_support::read_file(out / "only/row.csv");
     CHECK(row.rfind("id,name,language,score,total,passed,error,", 0) == 0);
     CHECK(row.find("\r\nonly,only,") != std::string::npos);
     CHECK(batch({(root.path() / "subs").string(), "--out", out.string(), "--format", "pdf"})

@@ -1,6 +1,7 @@
 // `grader export-gradescope RUBRIC -o DIR` end to end: the bundle's files, and its
 // run_autograder run against a fake /autograder tree (AUTOGRADER_ROOT) with the real grader.
 
+#include "files.hpp"
 #include "grader_cli.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,13 +14,6 @@ using test_support::temp_dir;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string slurp(const fs::path& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 bool executable(const fs::path& file) {
     return (fs::status(file).permissions() & fs::perms::owner_exec) != fs::perms::none;
@@ -56,7 +50,7 @@ TEST_CASE("export-gradescope bundles an autograder whose run_autograder writes r
     const auto graded = run("/bin/sh", {"-c", env + (bundle / "run_autograder").string()});
     INFO(graded.err);
     CHECK(graded.exit_code == 0);
-    const auto results = nlohmann::json::parse(slurp(tree / "results/results.json"));
+    const auto results = nlohmann::json::parse(test_support::read_file(tree / "results/results.json"));
     CHECK(results["score"].get<double>() > 0);
     REQUIRE(results["tests"].is_array());
     CHECK_FALSE(results["tests"].empty());
@@ -68,7 +62,7 @@ TEST_CASE("export-gradescope bundles an autograder whose run_autograder writes r
                              "AUTOGRADER_ROOT=" + tree.string() + " GRADER=/nonexistent " +
                                  (bundle / "run_autograder").string()});
     CHECK(broken.exit_code == 0);
-    const auto fallback = nlohmann::json::parse(slurp(tree / "results/results.json"));
+    const auto fallback = nlohmann::json::parse(test_support::read_file(tree / "results/results.json"));
     CHECK(fallback["score"] == 0);
     CHECK(fallback["output"].get<std::string>().find("the grader failed (exit 127)") !=
           std::string::npos);

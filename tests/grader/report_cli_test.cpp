@@ -4,6 +4,7 @@
 // the junit-10.xsd shape and python3-junitparser for JUnit, the Gradescope spec's shape, GitHub's
 // workflow-command syntax. The HTML report's browser test is tests/browser/check_report.js.
 
+#include "files.hpp"
 #include "grader_cli.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,13 +17,6 @@ using test_support::source_dir;
 using test_support::temp_dir;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& file) {
-    std::ifstream in(file);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // Grades `dir` (relative to the source tree) on the happy scenario alone, writing the result
 // JSON and a JUnit report directly.
@@ -47,7 +41,7 @@ struct graded_fixture {
                             junit.string()});
         INFO(g.err);
         REQUIRE((g.exit_code == 0 || g.exit_code == 1));
-        result = nlohmann::json::parse(slurp(json));
+        result = nlohmann::json::parse(test_support::read_file(json));
     }
 
     test_support::run_result report(const std::string& format) const {
@@ -62,7 +56,7 @@ TEST_CASE("grader report re-renders a saved result as grade --format wrote it",
     const graded_fixture g("submissions/node/fetch-promise-all");
     const auto again = g.report("junit");
     CHECK(again.exit_code == 0);
-    CHECK(again.out == slurp(g.junit));
+    CHECK(again.out == test_support::read_file(g.junit));
     for (const char* format :
          {"terminal", "json", "html", "gradescope", "sarif", "markdown", "github"}) {
         INFO(format);
@@ -99,7 +93,7 @@ TEST_CASE("JUnit reports are valid junit-10 and read back by junitparser",
     INFO(valid.err);
     CHECK(valid.exit_code == 0);
     // The schema is not a formality: a suite without `errors` fails it.
-    auto text = slurp(g.junit);
+    auto text = test_support::read_file(g.junit);
     const auto at = text.find(" errors=\"0\"", text.find("<testsuite "));
     REQUIRE(at != std::string::npos);
     std::ofstream(g.scratch.path() / "broken.xml") << text.erase(at, 11);

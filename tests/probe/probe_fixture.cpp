@@ -1,3 +1,4 @@
+#include "files.hpp"
 #include "probe_fixture.hpp"
 
 #include <cstdlib>
@@ -31,10 +32,7 @@ probed_run run_probed(const fs::path& dir,
     argv.insert(argv.end(), args.begin(), args.end());
     probed_run run;
     run.result = test_support::run("/usr/bin/env", argv);
-    std::ifstream in(log_path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    run.log = text.str();
+    run.log = test_support::read_file(log_path);
     return run;
 }
 

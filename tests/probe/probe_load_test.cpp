@@ -2,6 +2,7 @@
 // TG_PROBE_LOG, nothing but hello and bye without an async runtime, and never writing into a
 // file the program put where the log was.
 
+#include "files.hpp"
 #include "probe_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -135,9 +136,6 @@ TEST_CASE("the probe never writes into a file the program put on the log's descr
     INFO(run.result.err);
     REQUIRE(run.result.exit_code == 0);
     CHECK(run.result.out == "closed\n");
-    std::ifstream in(victim);
-    std::stringstream text;
-    text << in.rdbuf();
-    CHECK(text.str() == "untouched\n");
+    CHECK(test_support::read_file(victim) == "untouched\n");
     CHECK(analyse(run.log, dir.path()).loaded);
 }

@@ -3,6 +3,7 @@
 // LTO, not stripped. The innermost tokio frame decides: a worker's run_task or a block_on means
 // "in a task's poll"; the blocking pool and block_in_place mean "allowed".
 
+#include "files.hpp"
 #include "probe_fixture.hpp"
 
 #include <catch2/catch.hpp>
@@ -18,13 +19,6 @@ namespace {
 
 const fs::path rust_dir = programs_dir() / "rust";
 
-std::string read_text(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 // Copies the package into the build tree, rewriting only changed files: cargo compares
 // modification times, and Cargo.lock and target/ stay out of the source tree. Each file is
 // replaced by a rename, so that a test process running cargo in parallel never reads one
@@ -34,9 +28,9 @@ fs::path copy_package(const fs::path& to) {
         const fs::path dest = to / fs::relative(entry.path(), rust_dir);
         if (entry.is_directory()) {
             fs::create_directories(dest);
-        } else if (!fs::exists(dest) || read_text(dest) != read_text(entry.path())) {
+        } else if (!fs::exists(dest) || test_support::read_file(dest) != test_support::read_file(entry.path())) {
             const fs::path part = dest.string() + ".part" + std::to_string(::getpid());
-            write_file(part, read_text(entry.path()));
+            write_file(part, test_support::read_file(entry.path()));
             fs::rename(part, dest);
         }
     }
