@@ -4,14 +4,15 @@
 #
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]     e.g. scripts/fuzz.sh 300 fuzz_mock_http
 #
-# 1. configures build-fuzz/ (clang++-14, TG_FUZZ, TG_SANITIZE, warnings as errors) and builds;
+# 1. configures build-fuzz/ (clang++-19, TG_FUZZ, TG_SANITIZE, warnings as errors) and builds;
 # 2. replays every input of fuzz/corpus/TARGET/ once with the open-bug guards off
 #    (TG_FUZZ_STRICT=1): a crash fails, unless fuzz/open_bugs.txt lists the input;
 # 3. fuzzes each target for SECONDS with the guards on, from its seeds (fuzz/corpus/TARGET/,
 #    plus the repository's rubrics and scenarios for the YAML targets) and the corpus kept in
 #    build-fuzz/corpus/TARGET/ by earlier runs.
 #
-# Environment: CXX (clang++-14), TG_FUZZ_BUILD_DIR (build-fuzz), TG_FUZZ_JOBS (2: the build's
+# Environment: CXX (clang++-19), TG_FUZZ_BUILD_DIR (build-fuzz: CI passes its sanitizer build,
+# configured with TG_FUZZ, so that the project is compiled once for both), TG_FUZZ_JOBS (2: the build's
 # parallelism), TG_FUZZ_RSS_MB (2048), TG_FUZZ_TIMEOUT_S (10: one input's limit).
 # Exit: 0 clean; 1 a crash, leak, timeout or out-of-memory (the input is saved under
 # BUILD/fuzz-artifacts/TARGET/ and its name printed); 2 configure, build or usage error.
@@ -29,7 +30,7 @@ all_targets=(fuzz_scenario fuzz_rubric fuzz_journal fuzz_runtime_trace fuzz_run_
     fuzz_result_json fuzz_mock_http)
 targets=("$@")
 ((${#targets[@]})) || targets=("${all_targets[@]}")
-cxx=${CXX:-clang++-14}
+cxx=${CXX:-clang++-19}
 if ! command -v "$cxx" >/dev/null; then
     echo "fuzz: $cxx not found (scripts/setup.sh --test installs it)" >&2
     exit 2
@@ -41,11 +42,19 @@ if [[ ! -f $build/CMakeCache.txt ]]; then
         -DCMAKE_CXX_COMPILER="$cxx" -DTG_FUZZ=ON -DTG_SANITIZE=ON -DTG_WARNINGS_AS_ERRORS=ON \
         -DTG_BUILD_TESTS=OFF -DTG_BUILD_BENCH=OFF >"$build.configure.log" 2>&1 ||
         { cat "$build.configure.log" >&2; exit 2; }
+elif ! grep -qx 'TG_FUZZ:BOOL=ON' "$build/CMakeCache.txt"; then
+    echo "fuzz: $build was configured without -DTG_FUZZ=ON (and clang): it has no fuzz targets" >&2
+    exit 2
 fi
 cmake --build "$build" --target "${targets[@]}" --parallel "${TG_FUZZ_JOBS:-2}" || exit 2
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# clang 19's own symbolizer (llvm-19), when the unversioned llvm-symbolizer is not on PATH
+if [[ -z ${ASAN_SYMBOLIZER_PATH:-} ]] && command -v llvm-symbolizer-19 >/dev/null; then
+    ASAN_SYMBOLIZER_PATH=$(command -v llvm-symbolizer-19)
+    export ASAN_SYMBOLIZER_PATH
+fi
 logs=$build/fuzz-logs
 mkdir -p "$logs"
 failed=()

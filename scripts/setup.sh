@@ -7,8 +7,9 @@
 #                               capsh and strace for the hostile-submission tests, chromium,
 #                               xmllint and junitparser for the report tests, and the
 #                               validators and browser driver in tests/tools (npm, lock file),
-#                               clang 14 with its sanitizer and libFuzzer runtimes and
-#                               llvm-symbolizer for the fuzz targets (scripts/fuzz.sh)
+#                               clang 19's sanitizer and libFuzzer runtimes and its
+#                               llvm-symbolizer for CI's sanitizer build and the fuzz
+#                               targets (scripts/fuzz.sh)
 #   scripts/setup.sh --bench    also the benchmarks' baselines (nginx, wrk)
 # The flags combine (scripts/setup.sh --test --bench).
 #
@@ -55,9 +56,10 @@ for tier in "$@"; do
         # tests/tools/junit-10.xsd and python3-junitparser reads it back
         # (tests/grader/report_cli_test.cpp)
         packages+=(chromium libxml2-utils python3-junitparser)
-        # the fuzz targets (fuzz/, scripts/fuzz.sh): clang-14 compiles them, libclang-rt-14-dev
-        # holds libFuzzer and the ASan/UBSan runtimes, llvm-14 the symbolizer
-        packages+=(clang-14 libclang-rt-14-dev llvm-14)
+        # CI's ASan/UBSan build and the fuzz targets (fuzz/, scripts/fuzz.sh): clang-19 (above)
+        # compiles them, libclang-rt-19-dev holds libFuzzer and the ASan/UBSan runtimes,
+        # llvm-19 the symbolizer
+        packages+=(libclang-rt-19-dev llvm-19)
         ;;
     # Only for bench/: Debian's nginx package starts a server on port 80 when installed, which
     # a machine that only builds and tests has no use for.

@@ -85,9 +85,9 @@ TEST_CASE("reactor wake interrupts a poll from another thread", "[runtime][react
 TEST_CASE("a std::thread completing a oneshot wakes a block_on that awaits it",
           "[runtime][oneshot][cross_thread]") {
     auto [tx, rx] = rt::oneshot<int>();
-    std::thread sender([tx = std::move(tx)]() mutable {
+    std::thread sender([sending = std::move(tx)]() mutable {
         std::this_thread::sleep_for(20ms);
-        tx.send(7);
+        sending.send(7);
     });
     auto got = rt::block_on([](rt::oneshot_receiver<int> r) -> rt::task<std::optional<int>> {
         co_return co_await r.recv();

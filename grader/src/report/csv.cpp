@@ -31,10 +31,11 @@ std::map<category, double> category_points(const grade_result& r) {
 std::vector<category> batch_categories(const std::vector<batch_entry>& entries) {
     std::vector<category> used;
     for (const auto& [c, name] : category_names()) {
+        const category wanted = c; // an init-capture named c would shadow the binding (-Wshadow)
         for (const auto& e : entries) {
             const auto& checks = e.result.checks;
-            if (std::any_of(checks.begin(), checks.end(), [c = c](const check_result& k) {
-                    return k.what == c;
+            if (std::any_of(checks.begin(), checks.end(), [wanted](const check_result& k) {
+                    return k.what == wanted;
                 })) {
                 used.push_back(c);
                 break;
