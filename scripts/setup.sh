@@ -39,6 +39,8 @@ packages=(
     clang-19 jq
     # the demo and the sandbox tests
     curl python3
+    # `cpack -G DEB` (grader/README.md, "Install"): CPackDeb needs file(1) for dpkg-shlibdeps
+    file
     # the blocking-call probe's tests (grader/probe): Node programs under the probe, and
     # addr2line for the analysis's symbolisation
     nodejs binutils

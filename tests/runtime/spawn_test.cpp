@@ -58,6 +58,59 @@ TEST_CASE("a spawned task's exception is rethrown by its join_handle", "[runtime
     CHECK(outcome == "spawned failure");
 }
 
+namespace {
+/// A result whose move constructor throws on the move number `fatal` of its life (counted in
+/// the value: each move makes a value one generation older). 0: never.
+struct brittle {
+    explicit brittle(int fatal) : fatal_move(fatal) {}
+    brittle(brittle&& from) : moves(from.moves + 1), fatal_move(from.fatal_move) {
+        if (moves == fatal_move) {
+            throw std::runtime_error("move " + std::to_string(moves) + " threw");
+        }
+    }
+    brittle(const brittle&) = delete;
+    brittle& operator=(const brittle&) = delete;
+    brittle& operator=(brittle&&) = default; // std::variant assigns only movable types
+    ~brittle() = default;
+    int moves = 0;
+    int fatal_move = 0;
+};
+
+rt::task<brittle> make_brittle(int fatal) {
+    co_await rt::yield_now();
+    co_return brittle(fatal);
+}
+
+/// Spawns make_brittle(fatal) and awaits it: "value after N moves" or the exception's text.
+std::string join_brittle(int fatal) {
+    return rt::block_on([](int f) -> rt::task<std::string> {
+        auto h = rt::spawn(make_brittle(f));
+        try {
+            const brittle b = co_await h;
+            co_return "value after " + std::to_string(b.moves) + " moves";
+        } catch (const std::runtime_error& e) {
+            co_return e.what();
+        }
+    }(fatal));
+}
+} // namespace
+
+TEST_CASE("a result whose move throws reaches the joiner as the task's exception, at every move",
+          "[runtime][spawn]") {
+    // Moves from co_return to the joiner: into the promise, out of the frame, into the result
+    // slot, out of it, into the awaiter's variable. Whichever of them throws, the joiner gets
+    // that exception (before slot::complete caught it, the move into the slot ended the
+    // program: task_cell::finish is noexcept).
+    const std::string whole = join_brittle(0);
+    REQUIRE(whole.rfind("value after ", 0) == 0);
+    const int moves = std::stoi(whole.substr(12));
+    REQUIRE(moves >= 3);
+    for (int fatal = 1; fatal <= moves; ++fatal) {
+        CHECK(join_brittle(fatal) == "move " + std::to_string(fatal) + " threw");
+    }
+    CHECK(join_brittle(moves + 1) == whole);
+}
+
 TEST_CASE("a join_handle carries the task name and the spawn site", "[runtime][spawn]") {
     rt::block_on([]() -> rt::task<void> {
         auto h = rt::spawn(twice(1), "doubler");

@@ -67,14 +67,22 @@ class slot {
     }
     bool close() { return complete(state(std::in_place_index<3>)); }
     /// Completes the slot with `s` (not pending) and wakes its waiter, unless already complete.
-    bool complete(state s) {
+    /// If moving a value into the slot throws, the slot completes with that exception instead:
+    /// the waiter sees the failure (a finishing task cannot throw, task_cell::finish), and the
+    /// slot is never left valueless with its waiter parked for good. Waking the waiter can
+    /// throw only what its scheduler's schedule() throws (std::bad_alloc from a run queue).
+    bool complete(state&& s) { // by reference: a throwing move happens inside, below
         waiter w;
         {
             std::lock_guard lock(lock_);
             if (state_.index() != 0) {
                 return false;
             }
-            state_ = std::move(s);
+            try {
+                state_ = std::move(s);
+            } catch (...) {
+                state_.template emplace<2>(std::current_exception()); // nothrow
+            }
             w = std::exchange(waiter_, {});
         }
         if (w) {

@@ -40,6 +40,10 @@ class task_cell : public task_record, public counted {
     /// The task's body returned or threw: called from the frame's final suspend (task.hpp).
     /// Moves the outcome into the result, destroys the frame, unregisters from the runtime,
     /// completes the result (waking the joiner) and drops the runtime's reference.
+    /// noexcept, deliberately: a value whose move throws becomes the task's exception
+    /// (spawn_cell::take_outcome, slot::complete), so the one failure left is a wake-up the
+    /// joiner's run queue cannot allocate. That ends the program (std::terminate) rather than
+    /// leave the joiner parked for ever; an out-of-memory abort is also what tokio does.
     virtual void finish() noexcept = 0;
     /// The runtime is shutting down with the task unfinished: destroys the frame (its
     /// destructors unregister its waiters), closes the result, writes task_end and drops the
