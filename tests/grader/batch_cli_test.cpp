@@ -72,7 +72,8 @@ std::multiset<std::string> csv_ids(const fs::path& out) {
 }
 
 double score_of(const fs::path& out, const std::string& id) {
-    return nlohmann::json::parse(test_support::read_file(out / id / "result.json"))["score"].get<double>();
+    return nlohmann::json::parse(test_support::read_file(out / id / "result.json"))["score"]
+        .get<double>();
 }
 
 } // namespace
@@ -163,7 +164,8 @@ TEST_CASE("shards split the submissions deterministically and merge back into on
     CHECK(m.exit_code == 0);
     CHECK(complete_ids(merged) == std::set<std::string>{"a", "b", "c"});
     CHECK(csv_ids(merged) == std::multiset<std::string>{"a", "b", "c"});
-    CHECK(test_support::read_file(merged / "b/result.json") == test_support::read_file(two / "b/result.json"));
+    CHECK(test_support::read_file(merged / "b/result.json") ==
+          test_support::read_file(two / "b/result.json"));
 
     // The same shard given twice is a duplicate, said and kept once.
     const auto again = run(grader_exe,
@@ -179,7 +181,8 @@ TEST_CASE("shards split the submissions deterministically and merge back into on
     // A different result under the same id is a conflict: listed, nothing written.
     fs::create_directories(root.path() / "other");
     fs::copy(one / "a", root.path() / "other/a", fs::copy_options::recursive);
-    auto changed = nlohmann::json::parse(test_support::read_file(root.path() / "other/a/result.json"));
+    auto changed =
+        nlohmann::json::parse(test_support::read_file(root.path() / "other/a/result.json"));
     changed["score"] = 99;
     std::ofstream(root.path() / "other/a/result.json") << changed.dump();
     const auto clash = root.path() / "clash";
@@ -214,9 +217,10 @@ TEST_CASE("resume redoes a half-written directory and keeps the complete ones",
     CHECK(resumed.exit_code == 0);
     CHECK(resumed.err.find("1 to grade, 1 already complete") != std::string::npos);
     CHECK(complete_ids(out) == std::set<std::string>{"done", "half"});
-    CHECK(nlohmann::json::parse(test_support::read_file(out / "done/result.json"))["submission"]["name"] ==
-          "kept-from-before");
-    CHECK(nlohmann::json::parse(test_support::read_file(out / "half/result.json"))["submission"]["name"] == "half");
+    CHECK(nlohmann::json::parse(test_support::read_file(
+              out / "done/result.json"))["submission"]["name"] == "kept-from-before");
+    CHECK(nlohmann::json::parse(
+              test_support::read_file(out / "half/result.json"))["submission"]["name"] == "half");
     CHECK(csv_ids(out) == std::multiset<std::string>{"done", "half"});
 }
 

@@ -50,7 +50,8 @@ TEST_CASE("export-gradescope bundles an autograder whose run_autograder writes r
     const auto graded = run("/bin/sh", {"-c", env + (bundle / "run_autograder").string()});
     INFO(graded.err);
     CHECK(graded.exit_code == 0);
-    const auto results = nlohmann::json::parse(test_support::read_file(tree / "results/results.json"));
+    const auto results =
+        nlohmann::json::parse(test_support::read_file(tree / "results/results.json"));
     CHECK(results["score"].get<double>() > 0);
     REQUIRE(results["tests"].is_array());
     CHECK_FALSE(results["tests"].empty());
@@ -62,7 +63,8 @@ TEST_CASE("export-gradescope bundles an autograder whose run_autograder writes r
                              "AUTOGRADER_ROOT=" + tree.string() + " GRADER=/nonexistent " +
                                  (bundle / "run_autograder").string()});
     CHECK(broken.exit_code == 0);
-    const auto fallback = nlohmann::json::parse(test_support::read_file(tree / "results/results.json"));
+    const auto fallback =
+        nlohmann::json::parse(test_support::read_file(tree / "results/results.json"));
     CHECK(fallback["score"] == 0);
     CHECK(fallback["output"].get<std::string>().find("the grader failed (exit 127)") !=
           std::string::npos);

@@ -1,5 +1,6 @@
-#include "files.hpp"
 #include "probe_fixture.hpp"
+
+#include "files.hpp"
 
 #include <cstdlib>
 #include <fstream>

@@ -28,7 +28,8 @@ fs::path copy_package(const fs::path& to) {
         const fs::path dest = to / fs::relative(entry.path(), rust_dir);
         if (entry.is_directory()) {
             fs::create_directories(dest);
-        } else if (!fs::exists(dest) || test_support::read_file(dest) != test_support::read_file(entry.path())) {
+        } else if (!fs::exists(dest) ||
+                   test_support::read_file(dest) != test_support::read_file(entry.path())) {
             const fs::path part = dest.string() + ".part" + std::to_string(::getpid());
             write_file(part, test_support::read_file(entry.path()));
             fs::rename(part, dest);
