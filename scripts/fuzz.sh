@@ -11,9 +11,9 @@
 #    plus the repository's rubrics and scenarios for the YAML targets) and the corpus kept in
 #    build-fuzz/corpus/TARGET/ by earlier runs.
 #
-# Environment: CXX (clang++-19), TG_FUZZ_BUILD_DIR (build-fuzz: CI passes its sanitizer build,
-# configured with TG_FUZZ, so that the project is compiled once for both), TG_FUZZ_JOBS (2: the build's
-# parallelism), TG_FUZZ_RSS_MB (2048), TG_FUZZ_TIMEOUT_S (10: one input's limit).
+# Environment: CXX (clang++-19), TG_FUZZ_BUILD_DIR (build-fuzz; CI passes its sanitizer build,
+# configured with TG_FUZZ, so that the project is compiled once for both), TG_FUZZ_JOBS (2: the
+# build's parallelism), TG_FUZZ_RSS_MB (2048), TG_FUZZ_TIMEOUT_S (10: one input's limit).
 # Exit: 0 clean; 1 a crash, leak, timeout or out-of-memory (the input is saved under
 # BUILD/fuzz-artifacts/TARGET/ and its name printed); 2 configure, build or usage error.
 set -euo pipefail
