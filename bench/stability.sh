@@ -24,6 +24,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 130" INT TERM
 
 # One flaw family each: correct, sequential, blocking, crash, errors policy, exception.
 subset=(rust/reference rust/sequential rust/thread-sleep-in-async rust/unwrap-crash
@@ -40,7 +41,8 @@ start_load() {
 
 # grade SAMPLE TAG: appends "SAMPLE category verdict" lines (one per category) to verdicts.txt.
 grade() {
-    local sample=$1 tag=$2 out="$work/$tag.json"
+    local sample=$1 tag=$2
+    local out="$work/$tag.json"
     "$grader" grade "submissions/$sample" --json "$out" >/dev/null 2>&1 || true
     if [[ ! -s $out ]]; then
         echo "$sample grading no-result" >>"$work/verdicts.txt"
