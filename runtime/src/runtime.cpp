@@ -1,5 +1,6 @@
 #include "runtime/runtime.hpp"
 
+#include "runtime/cancel.hpp"
 #include "runtime/detail/trampoline.hpp"
 
 #include <atomic>
@@ -22,6 +23,10 @@ std::atomic<std::uint64_t> next_task_id{1};
 
 task_ref detail::current_task() noexcept {
     return running_task != nullptr ? *running_task : nullptr;
+}
+
+detail::task_cell* detail::current_cell() noexcept {
+    return running_task != nullptr ? running_task->get() : nullptr;
 }
 
 std::chrono::steady_clock::time_point
@@ -67,6 +72,23 @@ void detail::task_cell::end_frame() noexcept {
     ended.store(true);
     if (owner_ != nullptr) {
         std::exchange(owner_, nullptr)->forget(*this);
+    }
+}
+
+void detail::task_cell::cancel() {
+    waiter parked;
+    {
+        std::lock_guard lock(cancel_lock_);
+        if (cancel_requested_.exchange(true, std::memory_order_acq_rel)) {
+            return;
+        }
+        if (cancel_hook* hook = std::exchange(hook_, nullptr)) {
+            parked = hook->unpark();
+            hook->cancelled_ = static_cast<bool>(parked);
+        }
+    }
+    if (parked) {
+        parked.wake(); // the task resumes in its awaiter's resume(), which throws
     }
 }
 

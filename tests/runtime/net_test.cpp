@@ -9,6 +9,7 @@
 #include "runtime/net/url.hpp"
 #include "runtime/sleep.hpp"
 #include "runtime/spawn.hpp"
+#include "runtime/timeout.hpp"
 
 #include <catch2/catch.hpp>
 #include <chrono>
@@ -189,6 +190,30 @@ TEST_CASE("http client times out a hanging request within its timeout", "[runtim
     CHECK(r.error().kind == http_error_kind::timeout);
     CHECK(took >= 300ms);
     CHECK(took < 3s);
+}
+
+TEST_CASE("a request cancelled by rt::timeout closes its connection at once",
+          "[runtime][net][cancel]") {
+    mock_server m(fault_scenario);
+    // Everything is checked while the runtime still runs: its shutdown would close the socket
+    // anyway, cancelled or not.
+    auto seen = rt::block_on([](const mock_server& server) -> rt::task<std::string> {
+        rt::net::http_client client;
+        // The request's own timeout is far away: only the cancellation can end it early.
+        auto r = co_await rt::timeout(200ms, client.get(server.address().url + "/jobs/7", 20000ms));
+        if (!r.is_timed_out()) {
+            co_return "not timed out";
+        }
+        for (int i = 0; i < 500; ++i) { // up to 5 s
+            auto journal = server.journal();
+            if (journal.entries.size() == 1 && journal.entries[0].finished_us != 0) {
+                co_return journal.entries[0].path + " " + journal.entries[0].outcome;
+            }
+            co_await rt::sleep_for(10ms);
+        }
+        co_return "still open";
+    }(m));
+    CHECK(seen == "/jobs/7 client_closed");
 }
 
 TEST_CASE("http client assembles a dripped body", "[runtime][net]") {

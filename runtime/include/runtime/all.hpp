@@ -2,6 +2,7 @@
 // Convenience header: the whole public API of the runtime.
 
 #include "runtime/block_on.hpp"
+#include "runtime/cancel.hpp"
 #include "runtime/join_all.hpp"
 #include "runtime/mpsc.hpp"
 #include "runtime/multi_thread_runtime.hpp"
@@ -15,5 +16,6 @@
 #include "runtime/spawn.hpp"
 #include "runtime/spawn_blocking.hpp"
 #include "runtime/task.hpp"
+#include "runtime/task_group.hpp"
 #include "runtime/timeout.hpp"
 #include "runtime/when_any.hpp"

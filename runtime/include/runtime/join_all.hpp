@@ -14,11 +14,13 @@ namespace rt {
 
 /// Runs every task concurrently (each is spawned on the current runtime) and returns their
 /// values in input order once all have finished. If any threw, rethrows the exception of the
-/// first failing task in input order, still only after all have finished. Runtime threads only.
+/// first failing task in input order, still only after all have finished. If the awaiting task
+/// is cancelled, every task not yet finished is cancelled too. Runtime threads only.
 template <class T>
 task<std::vector<T>> join_all(std::vector<task<T>> tasks) {
     std::vector<join_handle<T>> handles;
     handles.reserve(tasks.size());
+    detail::abort_on_exit owned(handles); // a no-op once all have finished
     for (auto& t : tasks) {
         handles.push_back(spawn(std::move(t), "join_all"));
     }
@@ -28,6 +30,8 @@ task<std::vector<T>> join_all(std::vector<task<T>> tasks) {
     for (auto& h : handles) {
         try {
             values.push_back(co_await h);
+        } catch (const cancellation&) {
+            throw; // we are cancelled: `owned` cancels the rest
         } catch (...) {
             if (!first_error) {
                 first_error = std::current_exception();
@@ -44,6 +48,7 @@ task<std::vector<T>> join_all(std::vector<task<T>> tasks) {
 inline task<void> join_all(std::vector<task<void>> tasks) {
     std::vector<join_handle<void>> handles;
     handles.reserve(tasks.size());
+    detail::abort_on_exit owned(handles); // a no-op once all have finished
     for (auto& t : tasks) {
         handles.push_back(spawn(std::move(t), "join_all"));
     }
@@ -51,6 +56,8 @@ inline task<void> join_all(std::vector<task<void>> tasks) {
     for (auto& h : handles) {
         try {
             co_await h;
+        } catch (const cancellation&) {
+            throw; // we are cancelled: `owned` cancels the rest
         } catch (...) {
             if (!first_error) {
                 first_error = std::current_exception();

@@ -1,6 +1,7 @@
 #pragma once
 // mpsc: a bounded multi-producer single-consumer channel with backpressure.
 
+#include "runtime/cancel.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
 #include "runtime/task.hpp"
@@ -24,15 +25,17 @@ template <class T>
 struct mpsc_state;
 
 /// A sender parked because the buffer was full; the receiver moves its value into the buffer
-/// when room appears, or fails it if the receiver goes away.
+/// when room appears, or fails it if the receiver goes away. A suspension point: a cancelled
+/// task throws rt::cancellation here, its value not sent.
 template <class T>
-class mpsc_send_awaiter {
+class mpsc_send_awaiter : public cancel_point {
   public:
     mpsc_send_awaiter(std::shared_ptr<mpsc_state<T>> s, T value)
         : state_(std::move(s)), value_(std::move(value)) {}
     mpsc_send_awaiter(const mpsc_send_awaiter&) = delete;
     mpsc_send_awaiter& operator=(const mpsc_send_awaiter&) = delete;
     ~mpsc_send_awaiter() {
+        leave();
         if (queued_) { // our frame is being destroyed while parked: leave the queue
             std::lock_guard lock(state_->mutex);
             std::erase(state_->senders_waiting, this);
@@ -40,10 +43,23 @@ class mpsc_send_awaiter {
     }
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h);
-    bool await_resume() const noexcept { return sent_; }
+    bool await_resume() {
+        resume();
+        return sent_;
+    }
 
   private:
     friend struct mpsc_state<T>;
+    waiter unpark() noexcept override {
+        std::lock_guard lock(state_->mutex);
+        if (!queued_) {
+            return {}; // admitted or failed: the task is being woken
+        }
+        queued_ = false;
+        std::erase(state_->senders_waiting, this);
+        return std::exchange(waiter_, {});
+    }
+
     std::shared_ptr<mpsc_state<T>> state_;
     T value_;
     waiter waiter_;
@@ -96,7 +112,7 @@ template <class T>
 bool mpsc_send_awaiter<T>::await_suspend(std::coroutine_handle<> h) {
     auto& rt = require_current_runtime("rt::mpsc_sender::send");
     waiter wake_receiver;
-    {
+    bool parked = suspend([&] {
         std::lock_guard lock(state_->mutex);
         if (!state_->receiver_alive) {
             return false; // sent_ stays false
@@ -110,11 +126,12 @@ bool mpsc_send_awaiter<T>::await_suspend(std::coroutine_handle<> h) {
         state_->buffer.push_back(std::move(value_));
         sent_ = true;
         wake_receiver = std::exchange(state_->receiver_waiting, {});
-    }
-    if (wake_receiver) {
+        return false;
+    });
+    if (wake_receiver) { // only when not parked: a local, not the frame
         wake_receiver.wake();
     }
-    return false;
+    return parked;
 }
 
 } // namespace detail
@@ -184,13 +201,14 @@ class mpsc_receiver {
 
 /// Parks the receiver until the buffer is non-empty or the last sender is gone.
 template <class T>
-struct mpsc_receiver<T>::recv_awaiter {
+struct mpsc_receiver<T>::recv_awaiter : detail::cancel_point {
     detail::mpsc_state<T>& state;
-    bool parked = false;
+    bool parked = false; // written under state.mutex
 
     explicit recv_awaiter(detail::mpsc_state<T>& s) noexcept : state(s) {}
     recv_awaiter(const recv_awaiter&) = delete;
     ~recv_awaiter() {
+        leave();
         if (parked) {
             std::lock_guard lock(state.mutex);
             state.receiver_waiting = {};
@@ -199,16 +217,28 @@ struct mpsc_receiver<T>::recv_awaiter {
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) {
         auto& rt = require_current_runtime("rt::mpsc_receiver::recv");
-        std::lock_guard lock(state.mutex);
-        if (!state.buffer.empty() || state.senders == 0) {
-            return false;
-        }
-        state.receiver_waiting = detail::waiter{h, &rt};
-        parked = true;
-        return true;
+        return suspend([&] {
+            std::lock_guard lock(state.mutex);
+            if (!state.buffer.empty() || state.senders == 0) {
+                return false;
+            }
+            state.receiver_waiting = detail::waiter{h, &rt};
+            parked = true;
+            return true;
+        });
     }
-    /// Takes the next item (or nullopt) and admits one parked sender into the freed place.
+    detail::waiter unpark() noexcept override {
+        std::lock_guard lock(state.mutex);
+        if (!parked || !state.receiver_waiting) {
+            return {}; // an item or the close arrived: the task is being woken
+        }
+        parked = false;
+        return std::exchange(state.receiver_waiting, {});
+    }
+    /// Takes the next item (or nullopt) and admits one parked sender into the freed place. A
+    /// cancelled receiver throws rt::cancellation and takes nothing.
     std::optional<T> await_resume() {
+        resume();
         std::optional<T> item;
         detail::waiter wake_sender;
         {

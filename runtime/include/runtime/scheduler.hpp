@@ -12,6 +12,8 @@ namespace rt {
 namespace detail {
 /// The spawned task whose code this thread is running now (set by run_one), or null.
 task_ref current_task() noexcept;
+/// The same without taking a reference: valid while the current resume runs.
+task_cell* current_cell() noexcept;
 } // namespace detail
 
 /// Something that can resume a suspended coroutine later on one of its own threads.

@@ -1,6 +1,7 @@
 #pragma once
 // semaphore: an async counting semaphore; acquire() suspends instead of blocking a thread.
 
+#include "runtime/cancel.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
 
@@ -43,14 +44,17 @@ class semaphore {
         semaphore* sem_;
     };
 
-    /// Awaitable returned by acquire(). If its frame is destroyed while waiting, it leaves the
-    /// queue.
-    class [[nodiscard]] acquire_awaiter {
+    /// Awaitable returned by acquire(). A suspension point: a cancelled task throws
+    /// rt::cancellation here, and one cancelled while queued leaves the queue (if a permit was
+    /// handed to it first, the acquire completes and the next suspension point throws). If its frame
+    /// is destroyed while waiting, it leaves the queue.
+    class [[nodiscard]] acquire_awaiter : public detail::cancel_point {
       public:
         explicit acquire_awaiter(semaphore& s) noexcept : sem_(s) {}
         acquire_awaiter(const acquire_awaiter&) = delete;
         acquire_awaiter& operator=(const acquire_awaiter&) = delete;
         ~acquire_awaiter() {
+            leave();
             if (queued_) {
                 std::lock_guard lock(sem_.mutex_);
                 std::erase(sem_.waiters_, this);
@@ -59,20 +63,36 @@ class semaphore {
         bool await_ready() const noexcept { return false; }
         bool await_suspend(std::coroutine_handle<> h) {
             auto& rt = require_current_runtime("rt::semaphore::acquire");
-            std::lock_guard lock(sem_.mutex_);
-            if (sem_.available_ > 0 && sem_.waiters_.empty()) {
-                --sem_.available_;
-                return false;
-            }
-            waiter_ = detail::waiter{h, &rt};
-            queued_ = true;
-            sem_.waiters_.push_back(this);
-            return true; // the releaser may resume us on another thread from here on
+            return suspend([&] {
+                std::lock_guard lock(sem_.mutex_);
+                if (sem_.available_ > 0 && sem_.waiters_.empty()) {
+                    --sem_.available_;
+                    return false;
+                }
+                waiter_ = detail::waiter{h, &rt};
+                queued_ = true;
+                sem_.waiters_.push_back(this);
+                return true; // the releaser may resume us on another thread from here on
+            });
         }
-        permit await_resume() noexcept { return permit(&sem_); }
+        /// Throws rt::cancellation only when no permit was taken or handed over.
+        permit await_resume() {
+            resume();
+            return permit(&sem_);
+        }
 
       private:
         friend class semaphore;
+        detail::waiter unpark() noexcept override {
+            std::lock_guard lock(sem_.mutex_);
+            if (!queued_) {
+                return {}; // a permit was handed over: the task is being woken
+            }
+            queued_ = false;
+            std::erase(sem_.waiters_, this);
+            return std::exchange(waiter_, {});
+        }
+
         semaphore& sem_;
         detail::waiter waiter_;
         bool queued_ = false; // written under sem_.mutex_

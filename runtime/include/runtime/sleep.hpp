@@ -1,6 +1,7 @@
 #pragma once
 // sleep_for / sleep_until: suspend the current task until a deadline on the reactor's timers.
 
+#include "runtime/cancel.hpp"
 #include "runtime/reactor.hpp"
 #include "runtime/runtime.hpp"
 
@@ -10,14 +11,17 @@
 namespace rt {
 
 /// Awaitable returned by sleep_until / sleep_for. Registers a timer with the current runtime's
-/// reactor and suspends; the timer reschedules the task. Never blocks a thread. If the
-/// suspended frame is destroyed (runtime shutdown), the timer is cancelled.
-class [[nodiscard]] sleep_awaitable {
+/// reactor and suspends; the timer reschedules the task. Never blocks a thread. A suspension
+/// point: a cancelled task throws rt::cancellation here, and a task cancelled while asleep is
+/// woken at once, its timer disarmed. If the suspended frame is destroyed (runtime shutdown),
+/// the timer is cancelled.
+class [[nodiscard]] sleep_awaitable : public detail::cancel_point {
   public:
     explicit sleep_awaitable(reactor::clock::time_point deadline) noexcept : deadline_(deadline) {}
     sleep_awaitable(const sleep_awaitable&) = delete;
     sleep_awaitable& operator=(const sleep_awaitable&) = delete;
     ~sleep_awaitable() {
+        leave();
         if (armed_) {
             rt_->io().cancel(id_);
         }
@@ -25,20 +29,35 @@ class [[nodiscard]] sleep_awaitable {
 
     bool await_ready() const noexcept { return deadline_ <= reactor::clock::now(); }
     /// Throws std::logic_error outside a runtime.
-    void await_suspend(std::coroutine_handle<> h) {
+    bool await_suspend(std::coroutine_handle<> h) {
         rt_ = &require_current_runtime("rt::sleep_for");
-        // The id is stored before arming: once armed, the timer may fire and resume us on
-        // another thread before arm() even returns.
-        id_ = rt_->io().make_timer_id(deadline_);
-        armed_ = true;
-        rt_->io().arm(id_,
-                      [rt = rt_, h, owner = detail::current_task()] { rt->schedule(h, owner); });
+        handle_ = h;
+        return suspend([&] {
+            // The id is stored before arming: once armed, the timer may fire and resume us on
+            // another thread before arm() even returns.
+            id_ = rt_->io().make_timer_id(deadline_);
+            armed_ = true;
+            rt_->io().arm(
+                id_, [rt = rt_, h, owner = detail::current_task()] { rt->schedule(h, owner); });
+            return true;
+        });
     }
-    void await_resume() noexcept { armed_ = false; }
+    void await_resume() {
+        armed_ = false;
+        resume();
+    }
 
   private:
+    detail::waiter unpark() noexcept override {
+        if (!rt_->io().cancel(id_)) {
+            return {}; // fired: the task is being woken
+        }
+        return waker(handle_, rt_);
+    }
+
     reactor::clock::time_point deadline_;
     runtime* rt_ = nullptr;
+    std::coroutine_handle<> handle_;
     reactor::timer_id id_{};
     bool armed_ = false;
 };
@@ -58,13 +77,20 @@ sleep_awaitable sleep_for(std::chrono::duration<Rep, Period> d) noexcept {
 
 /// Reschedules the calling task behind everything already queued on this thread's run queue
 /// (cooperative yield). On the multi-thread runtime that is the worker's own queue; the shared
-/// queue (timers, I/O, other threads' wake-ups) is still served at least every 61 steps.
+/// queue (timers, I/O, other threads' wake-ups) is still served at least every 61 steps. A
+/// suspension point: a cancelled task throws rt::cancellation here, so a loop that only
+/// computes and yields can be cancelled too.
 struct yield_now {
     bool await_ready() const noexcept { return false; }
-    void await_suspend(std::coroutine_handle<> h) const {
-        require_current_runtime("rt::yield_now").schedule(h);
+    bool await_suspend(std::coroutine_handle<> h) const {
+        auto& rt = require_current_runtime("rt::yield_now");
+        if (auto* cell = detail::current_cell(); cell != nullptr && cell->cancel_requested()) {
+            return false; // await_resume throws
+        }
+        rt.schedule(h);
+        return true;
     }
-    void await_resume() const noexcept {}
+    void await_resume() const { detail::throw_if_cancelled(); }
 };
 
 } // namespace rt

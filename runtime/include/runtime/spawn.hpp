@@ -1,6 +1,7 @@
 #pragma once
 // spawn: start a task concurrently on the current runtime; join_handle: its result.
 
+#include "runtime/cancel.hpp"
 #include "runtime/detail/slot.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/task.hpp"
@@ -12,10 +13,23 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace rt {
 
 namespace detail {
+/// What the joiner of a task that ended with `e` gets: `e`, except that a task unwound by its
+/// cancellation (rt::cancellation) ends in rt::cancelled_error, an error the joiner can handle.
+inline std::exception_ptr join_error(std::exception_ptr e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const cancellation&) {
+        return std::make_exception_ptr(cancelled_error());
+    } catch (...) {
+        return e;
+    }
+}
+
 /// The cell of a spawned task<T>: the record, the frame and the result slot in one allocation
 /// (task_cell.hpp). The join handle, block_on and timeout read `result`.
 template <class T>
@@ -61,7 +75,7 @@ class spawn_cell final : public task_cell {
             std::coroutine_handle<task_promise<T>>::from_address(frame_.address()).promise();
         try {
             if (promise.exception_) {
-                return state(std::in_place_index<2>, promise.exception_);
+                return state(std::in_place_index<2>, join_error(promise.exception_));
             }
             if constexpr (std::is_void_v<T>) {
                 return state(std::in_place_index<1>);
@@ -76,8 +90,10 @@ class spawn_cell final : public task_cell {
 } // namespace detail
 
 /// The result of a spawned task. co_await it to get the task's value (or its exception,
-/// rethrown). Dropping a join_handle, or calling detach(), lets the task run to completion
-/// with its result discarded (tokio semantics): it does not cancel the task.
+/// rethrown; rt::cancelled_error if it was cancelled). abort() cancels the task (cancel.hpp).
+/// Dropping a join_handle, or calling detach(), lets the task run to completion with its result
+/// discarded (tokio semantics): it does not cancel the task. A task_group does cancel what it
+/// still owns when it ends.
 template <class T>
 class [[nodiscard]] join_handle {
   public:
@@ -98,9 +114,19 @@ class [[nodiscard]] join_handle {
     bool is_finished() const { return cell_ && result().is_complete(); }
     /// Gives up the result; the task keeps running. The handle must not be awaited after this.
     void detach() noexcept { cell_.reset(); }
+    /// Cancels the task: it throws rt::cancellation at its next suspension point (at once if
+    /// it is parked at one), unwinds, and awaiting this handle then throws rt::cancelled_error.
+    /// A task that already finished keeps its result. Idempotent; any thread, while the
+    /// runtime lives. Does nothing on a detached or moved-from handle.
+    void abort() const {
+        if (cell_) {
+            cell_->cancel();
+        }
+    }
 
     /// What `co_await handle` awaits: the cell's result slot directly, with no coroutine frame
-    /// of its own. Keeps the cell alive while parked.
+    /// of its own. Keeps the cell alive while parked. If the awaiting task is cancelled here,
+    /// the task it awaits is cancelled too: cancellation reaches the children a task waits for.
     class [[nodiscard]] join_awaiter {
       public:
         explicit join_awaiter(task_ref cell)
@@ -108,7 +134,14 @@ class [[nodiscard]] join_handle {
         bool await_ready() const noexcept { return inner_.await_ready(); }
         bool await_suspend(std::coroutine_handle<> h) { return inner_.await_suspend(h); }
         T await_resume() {
-            return detail::unwrap<T>(inner_.await_resume(), "rt: join_handle awaited twice");
+            typename detail::slot<T>::state outcome;
+            try {
+                outcome = inner_.await_resume();
+            } catch (const cancellation&) {
+                cell_->cancel();
+                throw;
+            }
+            return detail::unwrap<T>(std::move(outcome), "rt: join_handle awaited twice");
         }
 
       private:
@@ -130,6 +163,31 @@ class [[nodiscard]] join_handle {
 
     task_ref cell_;
 };
+
+namespace detail {
+/// Cancels every task in `handles` when it goes out of scope, however the scope ends: for
+/// combinators that own the tasks they spawned (join_all, when_any). Cancelling a task that
+/// has finished does nothing.
+template <class T>
+class abort_on_exit {
+  public:
+    explicit abort_on_exit(const std::vector<join_handle<T>>& handles) noexcept
+        : handles_(handles) {}
+    abort_on_exit(const abort_on_exit&) = delete;
+    abort_on_exit& operator=(const abort_on_exit&) = delete;
+    ~abort_on_exit() {
+        for (const auto& h : handles_) {
+            try {
+                h.abort();
+            } catch (...) { // no memory to queue a wake-up: that task runs on, detached
+            }
+        }
+    }
+
+  private:
+    const std::vector<join_handle<T>>& handles_;
+};
+} // namespace detail
 
 /// Starts `t` on runtime `rt` (it may begin immediately on another worker) and returns its
 /// join_handle. `name` and `location` are kept for diagnostics. Any thread.

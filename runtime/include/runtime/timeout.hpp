@@ -40,20 +40,35 @@ class timeout_result {
 
 /// Runs `t` (spawned on the current runtime) for at most `limit`. Returns its value, or the
 /// timed_out state if the deadline passed first; rethrows `t`'s exception if it threw in time.
-/// On time-out `t` is NOT cancelled: it keeps running detached and its result is discarded.
-/// If `t` finishes first, the timer is cancelled. Runtime threads only.
+/// On time-out `t` is cancelled (cancel.hpp): it throws rt::cancellation at its next
+/// suspension point, at once if parked, so its destructors run (a request's socket closes) and
+/// it holds nothing past the deadline; timeout does not wait for that unwinding to end. If `t`
+/// finishes first, the timer is cancelled. If the awaiting task is cancelled, so is `t`.
+/// Runtime threads only.
 template <class T, class Rep, class Period>
 task<timeout_result<T>> timeout(std::chrono::duration<Rep, Period> limit, task<T> t) {
     runtime& rt = require_current_runtime("rt::timeout");
     reactor& io = rt.io();
     // Spawned, and awaited through the cell's result slot directly: the timer closes the same
-    // slot, and the task's own outcome, if later, finds it complete and is dropped.
+    // slot and cancels the task, whose own outcome, when it comes, finds the slot complete and
+    // is dropped.
     auto cell = detail::spawn_cell<T>::make(std::move(t));
     rt.adopt(*cell, "timeout", std::source_location::current());
     auto deadline =
         reactor::clock::now() + std::chrono::duration_cast<reactor::clock::duration>(limit);
-    auto timer = io.add_timer(deadline, [cell] { detail::spawn_cell<T>::result_of(cell).close(); });
-    auto outcome = co_await detail::spawn_cell<T>::result_of(cell).wait();
+    auto timer = io.add_timer(deadline, [cell] {
+        if (detail::spawn_cell<T>::result_of(cell).close()) {
+            cell->cancel();
+        }
+    });
+    typename detail::slot<T>::state outcome;
+    try {
+        outcome = co_await detail::spawn_cell<T>::result_of(cell).wait();
+    } catch (const cancellation&) {
+        io.cancel(timer);
+        cell->cancel();
+        throw;
+    }
     io.cancel(timer);
     if (std::holds_alternative<detail::closed_t>(outcome)) {
         co_return timeout_result<T>::timed_out();

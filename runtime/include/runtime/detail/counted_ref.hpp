@@ -36,6 +36,13 @@ class counted_ref {
         r.p_ = p;
         return r;
     }
+    /// Takes a new reference to `p` (one increment); null stays null.
+    static counted_ref share(T* p) noexcept {
+        if (p != nullptr) {
+            p->retain();
+        }
+        return adopt(p);
+    }
     counted_ref(const counted_ref& other) noexcept : p_(other.p_) {
         if (p_ != nullptr) {
             p_->retain();
@@ -53,6 +60,7 @@ class counted_ref {
             p->release();
         }
     }
+    T* get() const noexcept { return p_; }
     T* operator->() const noexcept { return p_; }
     T& operator*() const noexcept { return *p_; }
     explicit operator bool() const noexcept { return p_ != nullptr; }

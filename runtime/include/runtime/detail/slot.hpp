@@ -2,6 +2,7 @@
 // slot<T>: a thread-safe, set-once result cell with one awaiting coroutine. join handles,
 // oneshot channels, when_any and timeout are all thin layers over it.
 
+#include "runtime/cancel.hpp"
 #include "runtime/detail/spin_lock.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/scheduler.hpp"
@@ -113,14 +114,16 @@ class slot {
     }
 
     /// Awaitable yielding the state once complete; a second take sees closed_t. Only one
-    /// coroutine may await a slot at a time. If the awaiting frame is destroyed while parked,
-    /// the awaiter unregisters itself, so nothing resumes a dead frame.
-    class awaiter {
+    /// coroutine may await a slot at a time. A suspension point: a cancelled task throws
+    /// rt::cancellation here (cancel.hpp). If the awaiting frame is destroyed while parked, the
+    /// awaiter unregisters itself, so nothing resumes a dead frame.
+    class awaiter : public cancel_point {
       public:
         explicit awaiter(slot& s) noexcept : slot_(s) {}
         awaiter(const awaiter&) = delete;
         awaiter& operator=(const awaiter&) = delete;
         ~awaiter() {
+            leave();
             if (parked_) {
                 std::lock_guard lock(slot_.lock_);
                 slot_.waiter_ = {};
@@ -129,23 +132,35 @@ class slot {
         bool await_ready() const noexcept { return false; }
         bool await_suspend(std::coroutine_handle<> h) {
             auto& rt = require_current_runtime("awaiting a result");
-            std::lock_guard lock(slot_.lock_);
-            if (slot_.state_.index() != 0) {
-                return false; // already complete: continue without suspending
-            }
-            slot_.waiter_ = waiter{h, &rt};
-            parked_ = true;
-            return true; // from here on another thread may resume us: touch nothing
+            return suspend([&] {
+                std::lock_guard lock(slot_.lock_);
+                if (slot_.state_.index() != 0) {
+                    return false; // already complete: continue without suspending
+                }
+                slot_.waiter_ = waiter{h, &rt};
+                parked_ = true;
+                return true; // from here on another thread may resume us: touch nothing
+            });
         }
         state await_resume() {
+            resume();
             std::lock_guard lock(slot_.lock_);
             parked_ = false;
             return slot_.take_locked();
         }
 
       private:
+        waiter unpark() noexcept override {
+            std::lock_guard lock(slot_.lock_);
+            if (!parked_ || !slot_.waiter_) {
+                return {}; // completed: the waiter is being woken
+            }
+            parked_ = false;
+            return std::exchange(slot_.waiter_, {});
+        }
+
         slot& slot_;
-        bool parked_ = false;
+        bool parked_ = false; ///< written under slot_.lock_
     };
     awaiter wait() noexcept { return awaiter{*this}; }
 

@@ -10,6 +10,7 @@
 // resume that ended the task (run_one writing task_end) still reads the record.
 
 #include "runtime/detail/counted_ref.hpp"
+#include "runtime/detail/spin_lock.hpp"
 #include "runtime/trace.hpp"
 
 #include <atomic>
@@ -23,6 +24,8 @@ namespace rt {
 class runtime;
 
 namespace detail {
+
+class cancel_hook;
 
 class task_cell : public task_record, public counted {
   public:
@@ -49,6 +52,23 @@ class task_cell : public task_record, public counted {
     /// destructors unregister its waiters), closes the result, writes task_end and drops the
     /// runtime's reference. Called with no thread running tasks.
     virtual void abandon() noexcept = 0;
+
+    /// Asks the task to stop (join_handle::abort, timeout, when_any, task_group): from now on
+    /// every suspension point of the task throws rt::cancellation, and if it is parked at one
+    /// now, it is unparked and resumed to throw there (cancel.hpp). Idempotent; does nothing
+    /// to a task that has already ended. Any thread, while the runtime lives. Throws only what
+    /// scheduling the wake-up throws (std::bad_alloc).
+    void cancel();
+    /// Whether cancel() was called. Any thread.
+    bool cancel_requested() const noexcept {
+        return cancel_requested_.load(std::memory_order_acquire);
+    }
+
+    // Cancellation state (cancel.hpp), guarded by cancel_lock_: the wait the task is parked in
+    // now, if that wait can be cancelled. The lock and flag fill the padding after the count.
+    spin_lock cancel_lock_;
+    std::atomic<bool> cancel_requested_{false};
+    cancel_hook* hook_ = nullptr;
 
     // Set by runtime::adopt; the links are guarded by the lock of the runtime's task list.
     runtime* owner_ = nullptr;
