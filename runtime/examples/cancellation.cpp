@@ -91,7 +91,8 @@ rt::task<bool> lessons() {
     } catch (const rt::cancelled_error&) {
         std::printf("4. a swallowed cancellation came back at the next await\n");
     }
-    co_return ok && limit.available() == 1;
+    ok = ok && limit.available() == 1;
+    co_return ok;
 }
 
 } // namespace

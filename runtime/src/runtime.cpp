@@ -65,6 +65,11 @@ void detail::set_thread_name(const char* name) noexcept {
     ::pthread_setname_np(::pthread_self(), buffer);
 }
 
+void detail::task_cell::drop_hook() noexcept {
+    std::lock_guard lock(cancel_lock_);
+    hook_ = nullptr;
+}
+
 void detail::task_cell::end_frame() noexcept {
     if (frame_) {
         std::exchange(frame_, {}).destroy();
@@ -79,13 +84,15 @@ void detail::task_cell::cancel() {
     waiter parked;
     {
         std::lock_guard lock(cancel_lock_);
-        if (cancel_requested_.exchange(true, std::memory_order_acq_rel)) {
+        auto bits = cancel_bits_.load(std::memory_order_relaxed);
+        if ((bits & requested) != 0) {
             return;
         }
         if (cancel_hook* hook = std::exchange(hook_, nullptr)) {
-            parked = hook->unpark();
-            hook->cancelled_ = static_cast<bool>(parked);
+            parked = hook->unpark(*this);
         }
+        cancel_bits_.store(static_cast<std::uint8_t>(bits | requested | (parked ? deliver : 0)),
+                           std::memory_order_release);
     }
     if (parked) {
         parked.wake(); // the task resumes in its awaiter's resume(), which throws

@@ -7,8 +7,8 @@
 #include "runtime/block_on.hpp"
 #include "runtime/cancel.hpp"
 #include "runtime/join_all.hpp"
-#include "runtime/multi_thread_runtime.hpp"
 #include "runtime/mpsc.hpp"
+#include "runtime/multi_thread_runtime.hpp"
 #include "runtime/mutex.hpp"
 #include "runtime/net/readiness.hpp"
 #include "runtime/oneshot.hpp"
@@ -163,14 +163,15 @@ TEST_CASE("a task aborted while awaiting a oneshot is cancelled and the channel 
           "[runtime][cancel][oneshot]") {
     trail t;
     auto [tx, rx] = rt::oneshot<int>();
-    auto outcome = rt::block_on([](trail& tr, rt::oneshot_receiver<int> r) -> rt::task<std::string> {
-        co_return co_await abort_when_parked(
-            [](trail& t2, rt::oneshot_receiver<int> r2) -> rt::task<void> {
-                on_unwind guard{t2};
-                co_await r2.recv();
-                t2.passed = true;
-            }(tr, std::move(r)));
-    }(t, std::move(rx)));
+    auto outcome =
+        rt::block_on([](trail& tr, rt::oneshot_receiver<int> r) -> rt::task<std::string> {
+            co_return co_await abort_when_parked(
+                [](trail& t2, rt::oneshot_receiver<int> r2) -> rt::task<void> {
+                    on_unwind guard{t2};
+                    co_await r2.recv();
+                    t2.passed = true;
+                }(tr, std::move(r)));
+        }(t, std::move(rx)));
     CHECK(outcome == "cancelled");
     CHECK_FALSE(t.passed);
     CHECK(t.unwound);
@@ -183,11 +184,12 @@ TEST_CASE("a task aborted while queued on a semaphore leaves the queue and takes
     trail t;
     auto outcome = rt::block_on([](rt::semaphore& s, trail& tr) -> rt::task<std::string> {
         auto held = co_await s.acquire();
-        auto result = co_await abort_when_parked([](rt::semaphore& s2, trail& t2) -> rt::task<void> {
-            on_unwind guard{t2};
-            auto permit = co_await s2.acquire(); // queued behind `held`
-            t2.passed = true;
-        }(s, tr));
+        auto result =
+            co_await abort_when_parked([](rt::semaphore& s2, trail& t2) -> rt::task<void> {
+                on_unwind guard{t2};
+                auto permit = co_await s2.acquire(); // queued behind `held`
+                t2.passed = true;
+            }(s, tr));
         held.release(); // had the cancelled waiter stayed queued, it would get this permit
         co_return result;
     }(sem, t));
@@ -196,7 +198,8 @@ TEST_CASE("a task aborted while queued on a semaphore leaves the queue and takes
     CHECK(sem.available() == 1);
 }
 
-TEST_CASE("a cancelled task releases the mutex it held across an await", "[runtime][cancel][mutex]") {
+TEST_CASE("a cancelled task releases the mutex it held across an await",
+          "[runtime][cancel][mutex]") {
     rt::mutex m;
     auto relocked = rt::block_on([](rt::mutex& mx) -> rt::task<bool> {
         auto h = rt::spawn([](rt::mutex& mx2) -> rt::task<void> {
@@ -280,24 +283,24 @@ TEST_CASE("a task aborted while awaiting spawn_blocking is cancelled, the job ru
     std::string outcome;
     {
         rt::current_thread_runtime runtime;
-        outcome = runtime.block_on([](std::atomic<bool>& done,
-                                      std::atomic<bool>& go) -> rt::task<std::string> {
-            auto h = rt::spawn(rt::spawn_blocking(
-                [](std::atomic<bool>* d, std::atomic<bool>* g) {
-                    while (!g->load()) {
-                        std::this_thread::sleep_for(1ms);
-                    }
-                    d->store(true);
-                    return 1;
-                },
-                &done,
-                &go));
-            co_await let_others_park();
-            h.abort();
-            auto result = co_await bounded_outcome(std::move(h));
-            go = true; // a blocking job cannot be interrupted: it finishes, its result dropped
-            co_return result;
-        }(job_done, release));
+        outcome = runtime.block_on(
+            [](std::atomic<bool>& done, std::atomic<bool>& go) -> rt::task<std::string> {
+                auto h = rt::spawn(rt::spawn_blocking(
+                    [](std::atomic<bool>* d, std::atomic<bool>* g) {
+                        while (!g->load()) {
+                            std::this_thread::sleep_for(1ms);
+                        }
+                        d->store(true);
+                        return 1;
+                    },
+                    &done,
+                    &go));
+                co_await let_others_park();
+                h.abort();
+                auto result = co_await bounded_outcome(std::move(h));
+                go = true; // a blocking job cannot be interrupted: it finishes, its result dropped
+                co_return result;
+            }(job_done, release));
     } // the runtime's shutdown waits for the blocking pool's jobs
     CHECK(outcome == "cancelled");
     CHECK(job_done);
@@ -463,15 +466,16 @@ TEST_CASE("a running task cancelled from another thread stops at its next suspen
     std::atomic<bool> aborted{false};
     std::atomic<bool> passed{false};
     rt::multi_thread_runtime runtime(2);
-    auto h = rt::spawn_on(runtime, [](std::atomic<bool>& r, std::atomic<bool>& a,
-                                      std::atomic<bool>& p) -> rt::task<void> {
-        r = true;
-        while (!a) { // busy, not suspended: cancellation must wait for the next await
-            std::this_thread::yield();
-        }
-        co_await rt::sleep_for(1ms);
-        p = true;
-    }(running, aborted, passed));
+    auto h = rt::spawn_on(
+        runtime,
+        [](std::atomic<bool>& r, std::atomic<bool>& a, std::atomic<bool>& p) -> rt::task<void> {
+            r = true;
+            while (!a) { // busy, not suspended: cancellation must wait for the next await
+                std::this_thread::yield();
+            }
+            co_await rt::sleep_for(1ms);
+            p = true;
+        }(running, aborted, passed));
     while (!running) {
         std::this_thread::yield();
     }
@@ -491,51 +495,54 @@ TEST_CASE("aborts racing natural wake-ups on the multi-thread runtime lose nothi
     rt::multi_thread_runtime runtime(2);
     rt::semaphore sem(4);
     std::atomic<int> unwound{0};
-    auto tally = runtime.block_on([](rt::semaphore& s, std::atomic<int>& u) -> rt::task<std::vector<int>> {
-        struct count_unwind {
-            std::atomic<int>& u;
-            ~count_unwind() { ++u; }
-        };
-        std::vector<rt::join_handle<void>> handles;
-        std::vector<rt::oneshot_sender<int>> senders;
-        for (int i = 0; i < n; ++i) {
-            auto [tx, rx] = rt::oneshot<int>();
-            senders.push_back(std::move(tx));
-            handles.push_back(rt::spawn([](int k, rt::semaphore& sm, std::atomic<int>& uu,
-                                           rt::oneshot_receiver<int> r) -> rt::task<void> {
-                count_unwind guard{uu};
-                switch (k % 3) {
-                case 0:
-                    co_await rt::sleep_for(std::chrono::microseconds(k % 7 * 100));
-                    break;
-                case 1:
-                    co_await r.recv();
-                    break;
-                default: {
-                    auto permit = co_await sm.acquire();
+    auto tally =
+        runtime.block_on([](rt::semaphore& s, std::atomic<int>& u) -> rt::task<std::vector<int>> {
+            struct count_unwind {
+                std::atomic<int>& u;
+                ~count_unwind() { ++u; }
+            };
+            std::vector<rt::join_handle<void>> handles;
+            std::vector<rt::oneshot_sender<int>> senders;
+            for (int i = 0; i < n; ++i) {
+                auto [tx, rx] = rt::oneshot<int>();
+                senders.push_back(std::move(tx));
+                handles.push_back(rt::spawn([](int k,
+                                               rt::semaphore& sm,
+                                               std::atomic<int>& uu,
+                                               rt::oneshot_receiver<int> r) -> rt::task<void> {
+                    count_unwind guard{uu};
+                    switch (k % 3) {
+                    case 0:
+                        co_await rt::sleep_for(std::chrono::microseconds(k % 7 * 100));
+                        break;
+                    case 1:
+                        co_await r.recv();
+                        break;
+                    default: {
+                        auto permit = co_await sm.acquire();
+                        co_await rt::yield_now();
+                    }
+                    }
+                }(i, s, u, std::move(rx))));
+            }
+            for (int i = 0; i < n; ++i) {
+                if (i % 2 == 0) {
+                    handles[static_cast<std::size_t>(i)].abort();
+                }
+                if (i % 3 == 1) {
+                    senders[static_cast<std::size_t>(i)].send(i);
+                }
+                if (i % 50 == 0) {
                     co_await rt::yield_now();
                 }
-                }
-            }(i, s, u, std::move(rx))));
-        }
-        for (int i = 0; i < n; ++i) {
-            if (i % 2 == 0) {
-                handles[static_cast<std::size_t>(i)].abort();
             }
-            if (i % 3 == 1) {
-                senders[static_cast<std::size_t>(i)].send(i);
+            std::vector<int> counts(3, 0); // value, cancelled, other
+            for (auto& h : handles) {
+                auto o = co_await bounded_outcome(std::move(h));
+                ++counts[o == "value" ? 0 : o == "cancelled" ? 1 : 2];
             }
-            if (i % 50 == 0) {
-                co_await rt::yield_now();
-            }
-        }
-        std::vector<int> counts(3, 0); // value, cancelled, other
-        for (auto& h : handles) {
-            auto o = co_await bounded_outcome(std::move(h));
-            ++counts[o == "value" ? 0 : o == "cancelled" ? 1 : 2];
-        }
-        co_return counts;
-    }(sem, unwound));
+            co_return counts;
+        }(sem, unwound));
     CHECK(tally[2] == 0);
     CHECK(tally[0] + tally[1] == n);
     CHECK(tally[1] > 0);

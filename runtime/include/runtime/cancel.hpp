@@ -13,7 +13,7 @@
 // rt::cancelled_error.
 //
 // The handshake: a parking awaiter (a cancel_point) publishes itself as the task's hook under
-// the cell's cancel lock, and registers with its primitive while still holding it. The
+// the cell's one-byte cancel lock, and registers with its primitive while still holding it. The
 // canceller takes the same lock, and asks the hook to unpark (remove its waiter from the
 // primitive, under the primitive's own lock). If that succeeds, nobody else will resume the
 // task, so the canceller does, and the awaiter throws. If the primitive woke the task first,
@@ -24,6 +24,7 @@
 #include "runtime/scheduler.hpp"
 
 #include <coroutine>
+#include <cstdint>
 #include <mutex>
 #include <stdexcept>
 #include <utility>
@@ -46,30 +47,26 @@ class cancelled_error : public std::runtime_error {
 namespace detail {
 
 /// A parked wait that can be taken back by a canceller. Lives in the awaiter, in the parked
-/// coroutine's frame.
+/// coroutine's frame: a virtual function table pointer and nothing else (everything else is in
+/// the task's cell, which every awaiter of the task shares).
 class cancel_hook {
   public:
     /// Removes this wait's waiter from the primitive it is registered with, under that
     /// primitive's lock, and returns it; returns an empty waiter if the primitive has already
-    /// taken it to wake the task. Called by task_cell::cancel with the cell's cancel lock held.
-    virtual waiter unpark() noexcept = 0;
+    /// taken it to wake the task. Called by task_cell::cancel with `cell`'s cancel lock held.
+    virtual waiter unpark(task_cell& cell) noexcept = 0;
 
   protected:
     cancel_hook() = default;
     virtual ~cancel_hook() = default;
     cancel_hook(const cancel_hook&) = delete;
     cancel_hook& operator=(const cancel_hook&) = delete;
-
-  private:
-    friend class task_cell;
-    friend class cancel_point;
-    bool cancelled_ = false; ///< resumed by the canceller (or never parked): throw; cell-locked
 };
 
 /// Base of every awaiter that parks a task: the cancellation side of the wait. A derived
-/// awaiter calls suspend() in await_suspend, resume() first in await_resume, and leave() first
-/// in its destructor (before it unregisters from its primitive: until leave() returns, a
-/// canceller may call unpark()).
+/// awaiter calls suspend() in await_suspend and resume() first in await_resume. A frame
+/// destroyed while parked (runtime shutdown) needs nothing more: abandoning the task clears its
+/// hook (task_cell::drop_hook).
 class cancel_point : public cancel_hook {
   protected:
     cancel_point() = default;
@@ -82,13 +79,14 @@ class cancel_point : public cancel_hook {
     template <class Park>
     bool suspend(Park&& park) {
         task_cell* cell = current_cell();
-        cell_ = cell;
         if (cell == nullptr) {
             return park();
         }
         std::lock_guard lock(cell->cancel_lock_); // the cell, not the frame: see below
-        if (cell->cancel_requested_.load(std::memory_order_relaxed)) {
-            cancelled_ = true;
+        auto bits = cell->cancel_bits_.load(std::memory_order_relaxed);
+        if ((bits & task_cell::requested) != 0) {
+            cell->cancel_bits_.store(static_cast<std::uint8_t>(bits | task_cell::deliver),
+                                     std::memory_order_relaxed);
             return false;
         }
         cell->hook_ = this;
@@ -103,48 +101,41 @@ class cancel_point : public cancel_hook {
             cell->hook_ = nullptr;
         }
         // Once parked, another thread may resume us before this returns; its resume() waits
-        // for the lock, and nothing below touches the frame.
+        // for the lock, and nothing here touches the frame after park().
         return parked;
     }
 
     /// Throws rt::cancellation if this wait was cancelled (the canceller resumed the task, or
     /// it was cancelled before it could park). Otherwise the wait completed: return its result.
+    /// Runs on the resumed task, whose cell is the current one (run_one).
     void resume() {
-        task_cell* cell = std::exchange(cell_, nullptr);
+        task_cell* cell = current_cell();
         if (cell == nullptr) {
-            return; // did not suspend (await_ready), or no cell
+            return;
         }
-        bool cancelled = false;
+        bool deliver = false;
         {
             std::lock_guard lock(cell->cancel_lock_);
             if (cell->hook_ == this) {
                 cell->hook_ = nullptr;
             }
-            cancelled = cancelled_;
+            auto bits = cell->cancel_bits_.load(std::memory_order_relaxed);
+            deliver = (bits & task_cell::deliver) != 0;
+            if (deliver) {
+                cell->cancel_bits_.store(static_cast<std::uint8_t>(bits & ~task_cell::deliver),
+                                         std::memory_order_relaxed);
+            }
         }
-        if (cancelled) {
+        if (deliver) {
             throw cancellation{};
         }
     }
 
-    /// The frame is being destroyed (runtime shutdown) while parked: unpublish the hook.
-    void leave() noexcept {
-        if (task_cell* cell = std::exchange(cell_, nullptr)) {
-            std::lock_guard lock(cell->cancel_lock_);
-            if (cell->hook_ == this) {
-                cell->hook_ = nullptr;
-            }
-        }
+    /// The waiter that wakes this task (for unpark() implementations whose primitive does not
+    /// store one).
+    static waiter waker(std::coroutine_handle<> h, scheduler* s, task_cell& cell) noexcept {
+        return waiter{h, s, task_ref::share(&cell)};
     }
-
-    /// The waiter that wakes this task, owned by its cell (for unpark() implementations whose
-    /// primitive does not store one).
-    waiter waker(std::coroutine_handle<> h, scheduler* s) const noexcept {
-        return waiter{h, s, task_ref::share(cell_)};
-    }
-
-  private:
-    task_cell* cell_ = nullptr; ///< the parked task; its run_one or a waiter keeps it alive
 };
 
 /// Throws rt::cancellation if the running task has been cancelled: for suspension points that

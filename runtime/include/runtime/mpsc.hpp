@@ -35,7 +35,6 @@ class mpsc_send_awaiter : public cancel_point {
     mpsc_send_awaiter(const mpsc_send_awaiter&) = delete;
     mpsc_send_awaiter& operator=(const mpsc_send_awaiter&) = delete;
     ~mpsc_send_awaiter() {
-        leave();
         if (queued_) { // our frame is being destroyed while parked: leave the queue
             std::lock_guard lock(state_->mutex);
             std::erase(state_->senders_waiting, this);
@@ -50,7 +49,7 @@ class mpsc_send_awaiter : public cancel_point {
 
   private:
     friend struct mpsc_state<T>;
-    waiter unpark() noexcept override {
+    waiter unpark(detail::task_cell& /*cell*/) noexcept override {
         std::lock_guard lock(state_->mutex);
         if (!queued_) {
             return {}; // admitted or failed: the task is being woken
@@ -208,7 +207,6 @@ struct mpsc_receiver<T>::recv_awaiter : detail::cancel_point {
     explicit recv_awaiter(detail::mpsc_state<T>& s) noexcept : state(s) {}
     recv_awaiter(const recv_awaiter&) = delete;
     ~recv_awaiter() {
-        leave();
         if (parked) {
             std::lock_guard lock(state.mutex);
             state.receiver_waiting = {};
@@ -227,7 +225,7 @@ struct mpsc_receiver<T>::recv_awaiter : detail::cancel_point {
             return true;
         });
     }
-    detail::waiter unpark() noexcept override {
+    detail::waiter unpark(detail::task_cell& /*cell*/) noexcept override {
         std::lock_guard lock(state.mutex);
         if (!parked || !state.receiver_waiting) {
             return {}; // an item or the close arrived: the task is being woken

@@ -46,15 +46,14 @@ class semaphore {
 
     /// Awaitable returned by acquire(). A suspension point: a cancelled task throws
     /// rt::cancellation here, and one cancelled while queued leaves the queue (if a permit was
-    /// handed to it first, the acquire completes and the next suspension point throws). If its frame
-    /// is destroyed while waiting, it leaves the queue.
+    /// handed to it first, the acquire completes and the next suspension point throws). If its
+    /// frame is destroyed while waiting, it leaves the queue.
     class [[nodiscard]] acquire_awaiter : public detail::cancel_point {
       public:
         explicit acquire_awaiter(semaphore& s) noexcept : sem_(s) {}
         acquire_awaiter(const acquire_awaiter&) = delete;
         acquire_awaiter& operator=(const acquire_awaiter&) = delete;
         ~acquire_awaiter() {
-            leave();
             if (queued_) {
                 std::lock_guard lock(sem_.mutex_);
                 std::erase(sem_.waiters_, this);
@@ -83,7 +82,7 @@ class semaphore {
 
       private:
         friend class semaphore;
-        detail::waiter unpark() noexcept override {
+        detail::waiter unpark(detail::task_cell& /*cell*/) noexcept override {
             std::lock_guard lock(sem_.mutex_);
             if (!queued_) {
                 return {}; // a permit was handed over: the task is being woken

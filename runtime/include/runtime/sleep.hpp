@@ -21,7 +21,6 @@ class [[nodiscard]] sleep_awaitable : public detail::cancel_point {
     sleep_awaitable(const sleep_awaitable&) = delete;
     sleep_awaitable& operator=(const sleep_awaitable&) = delete;
     ~sleep_awaitable() {
-        leave();
         if (armed_) {
             rt_->io().cancel(id_);
         }
@@ -48,11 +47,11 @@ class [[nodiscard]] sleep_awaitable : public detail::cancel_point {
     }
 
   private:
-    detail::waiter unpark() noexcept override {
+    detail::waiter unpark(detail::task_cell& cell) noexcept override {
         if (!rt_->io().cancel(id_)) {
             return {}; // fired: the task is being woken
         }
-        return waker(handle_, rt_);
+        return waker(handle_, rt_, cell);
     }
 
     reactor::clock::time_point deadline_;

@@ -59,6 +59,7 @@ class spawn_cell final : public task_cell {
         release(); // the runtime's reference; the resume that got here holds one more
     }
     void abandon() noexcept override {
+        drop_hook();
         end_frame();
         result.close();
         report_task_end(*this); // no run_one will report it

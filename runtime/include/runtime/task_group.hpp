@@ -48,7 +48,6 @@ class finish_queue {
         pop_awaiter(const pop_awaiter&) = delete;
         pop_awaiter& operator=(const pop_awaiter&) = delete;
         ~pop_awaiter() {
-            leave();
             if (parked_) {
                 std::lock_guard lock(q_.lock_);
                 q_.waiter_ = {};
@@ -77,7 +76,7 @@ class finish_queue {
         }
 
       private:
-        waiter unpark() noexcept override {
+        waiter unpark(detail::task_cell& /*cell*/) noexcept override {
             std::lock_guard lock(q_.lock_);
             if (!parked_ || !q_.waiter_) {
                 return {};

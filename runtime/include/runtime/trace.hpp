@@ -28,8 +28,6 @@ struct task_record {
     std::atomic<std::uint64_t> polls{0};
     std::atomic<std::int64_t> busy_ns{0};
     std::atomic<std::int64_t> longest_poll_ns{0};
-    std::atomic<bool> ended{false};    ///< the task's frame is gone (task_cell::end_frame)
-    std::atomic<bool> reported{false}; ///< task_end was written
 
     task_record() = default;
     task_record(const task_record&) = delete;
@@ -47,6 +45,12 @@ struct task_record {
   private:
     // Out of line, so that an unnamed task (the usual case) pays 8 bytes, not a std::string's 32.
     std::unique_ptr<const std::string> name_;
+
+  public:
+    // Last, so that what follows a task_record (the cell's count and cancel state) packs into
+    // its tail padding instead of 8 bytes more per task.
+    std::atomic<bool> ended{false};    ///< the task's frame is gone (task_cell::end_frame)
+    std::atomic<bool> reported{false}; ///< task_end was written
 };
 
 /// One resume that ran longer than the threshold.

@@ -44,11 +44,11 @@ void spawn_races(std::vector<join_handle<void>>& races,
                  const std::shared_ptr<slot<V>>& s,
                  std::index_sequence<I...>,
                  task<Ts>... ts) {
-    (races.push_back(spawn(
-         race(s,
-              std::move(ts),
-              [](value_t<Ts> v) { return V(std::in_place_index<I>, std::move(v)); }),
-         "when_any")),
+    (races.push_back(
+         spawn(race(s,
+                    std::move(ts),
+                    [](value_t<Ts> v) { return V(std::in_place_index<I>, std::move(v)); }),
+               "when_any")),
      ...);
 }
 } // namespace detail

@@ -123,7 +123,6 @@ class slot {
         awaiter(const awaiter&) = delete;
         awaiter& operator=(const awaiter&) = delete;
         ~awaiter() {
-            leave();
             if (parked_) {
                 std::lock_guard lock(slot_.lock_);
                 slot_.waiter_ = {};
@@ -150,7 +149,7 @@ class slot {
         }
 
       private:
-        waiter unpark() noexcept override {
+        waiter unpark(detail::task_cell& /*cell*/) noexcept override {
             std::lock_guard lock(slot_.lock_);
             if (!parked_ || !slot_.waiter_) {
                 return {}; // completed: the waiter is being woken

@@ -27,7 +27,17 @@ namespace detail {
 
 class cancel_hook;
 
-class task_cell : public task_record, public counted {
+/// A task's cancel lock and state (cancel.hpp). A base of its own only for the layout: after
+/// task_record, two bytes fit in its tail padding, so the cell pays for cancellation only the
+/// hook pointer.
+struct cancel_flags {
+    static constexpr std::uint8_t requested = 1; ///< cancel() was called
+    static constexpr std::uint8_t deliver = 2;   ///< the current wait must throw on resume
+    spin_lock cancel_lock_;
+    std::atomic<std::uint8_t> cancel_bits_{0}; ///< written under cancel_lock_
+};
+
+class task_cell : public task_record, public cancel_flags, public counted {
   public:
     task_cell() = default;
     task_cell(const task_cell&) = delete;
@@ -61,13 +71,11 @@ class task_cell : public task_record, public counted {
     void cancel();
     /// Whether cancel() was called. Any thread.
     bool cancel_requested() const noexcept {
-        return cancel_requested_.load(std::memory_order_acquire);
+        return (cancel_bits_.load(std::memory_order_acquire) & requested) != 0;
     }
 
-    // Cancellation state (cancel.hpp), guarded by cancel_lock_: the wait the task is parked in
-    // now, if that wait can be cancelled. The lock and flag fill the padding after the count.
-    spin_lock cancel_lock_;
-    std::atomic<bool> cancel_requested_{false};
+    /// The wait the task is parked in now, if that wait can be cancelled; guarded by
+    /// cancel_lock_ (cancel.hpp).
     cancel_hook* hook_ = nullptr;
 
     // Set by runtime::adopt; the links are guarded by the lock of the runtime's task list.
@@ -82,6 +90,9 @@ class task_cell : public task_record, public counted {
             frame_.destroy(); // never adopted (spawn failed before scheduling it)
         }
     }
+    /// Forgets the cancel hook: the frame it lives in is about to be destroyed while parked
+    /// (abandon).
+    void drop_hook() noexcept;
     /// Destroys the frame, marks the record ended and unregisters from the runtime
     /// (runtime.cpp). Shared by finish() and abandon().
     void end_frame() noexcept;

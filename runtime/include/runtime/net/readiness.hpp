@@ -27,7 +27,6 @@ class [[nodiscard]] fd_ready_awaitable : public detail::cancel_point {
     fd_ready_awaitable(const fd_ready_awaitable&) = delete;
     fd_ready_awaitable& operator=(const fd_ready_awaitable&) = delete;
     ~fd_ready_awaitable() {
-        leave();
         if (armed_) {
             rt_->io().unwatch(id_);
         }
@@ -65,11 +64,11 @@ class [[nodiscard]] fd_ready_awaitable : public detail::cancel_point {
     }
 
   private:
-    detail::waiter unpark() noexcept override {
+    detail::waiter unpark(detail::task_cell& cell) noexcept override {
         if (!rt_->io().unwatch(id_)) {
             return {}; // fired: the task is being woken
         }
-        return waker(handle_, rt_);
+        return waker(handle_, rt_, cell);
     }
 
     int fd_;
