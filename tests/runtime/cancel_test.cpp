@@ -551,3 +551,43 @@ TEST_CASE("aborts racing natural wake-ups on the multi-thread runtime lose nothi
     CHECK(sem.available() == 4);
     CHECK(runtime.io().pending_timers() == 0);
 }
+
+TEST_CASE("a cancelled task's sleep with a passed deadline throws too", "[runtime][cancel]") {
+    std::atomic<bool> passed{false};
+    auto outcome = rt::block_on([](std::atomic<bool>& p) -> rt::task<std::string> {
+        co_return co_await abort_when_parked([](std::atomic<bool>& p2) -> rt::task<void> {
+            try {
+                co_await rt::sleep_for(1h);
+            } catch (...) { // swallowed: the next sleep, already due, must throw again
+            }
+            co_await rt::sleep_for(0ms);
+            p2 = true;
+        }(p));
+    }(passed));
+    CHECK(outcome == "cancelled");
+    CHECK_FALSE(passed);
+}
+
+TEST_CASE("a cancelled variadic join_all leaves its tasks somewhere to write",
+          "[runtime][cancel][join_all]") {
+    // The tasks swallow their cancellation and finish with a value after join_all has gone:
+    // their results must land in storage that is still alive (ASan/TSan builds check it).
+    rt::multi_thread_runtime runtime(2);
+    auto outcome = runtime.block_on([]() -> rt::task<std::string> {
+        auto stubborn = []() -> rt::task<int> {
+            try {
+                co_await rt::sleep_for(1h);
+            } catch (...) {
+            }
+            co_return 1;
+        };
+        auto h = rt::spawn(
+            [](auto make) -> rt::task<void> { co_await rt::join_all(make(), make()); }(stubborn));
+        co_await rt::sleep_for(20ms);
+        h.abort();
+        auto result = co_await bounded_outcome(std::move(h));
+        co_await rt::sleep_for(20ms); // the stubborn tasks finish and write meanwhile
+        co_return result;
+    }());
+    CHECK(outcome == "cancelled");
+}

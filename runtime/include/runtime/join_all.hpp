@@ -5,6 +5,7 @@
 #include "runtime/task.hpp"
 
 #include <exception>
+#include <memory>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -70,33 +71,39 @@ inline task<void> join_all(std::vector<task<void>> tasks) {
 }
 
 namespace detail {
-template <class T>
-task<void> store_into(std::optional<value_t<T>>& out, task<T> t) {
+/// Runs `t` and stores its value in slot I of `out`. `out` is shared, not a reference into the
+/// awaiting frame: a cancelled join_all returns without waiting for its tasks, and one that
+/// finishes after that must still have somewhere to write.
+template <std::size_t I, class Tuple, class T>
+task<void> store_into(std::shared_ptr<Tuple> out, task<T> t) {
     if constexpr (std::is_void_v<T>) {
         co_await std::move(t);
-        out.emplace();
+        std::get<I>(*out).emplace();
     } else {
-        out.emplace(co_await std::move(t));
+        std::get<I>(*out).emplace(co_await std::move(t));
     }
 }
 
 template <class Tuple, class... Ts, std::size_t... I>
-std::vector<task<void>> store_all(Tuple& out, std::index_sequence<I...>, task<Ts>... ts) {
+std::vector<task<void>>
+store_all(const std::shared_ptr<Tuple>& out, std::index_sequence<I...>, task<Ts>... ts) {
     std::vector<task<void>> steps;
-    (steps.push_back(store_into<Ts>(std::get<I>(out), std::move(ts))), ...);
+    (steps.push_back(store_into<I>(out, std::move(ts))), ...);
     return steps;
 }
 } // namespace detail
 
 /// Variadic join_all: runs the tasks concurrently and returns a tuple of their values (void
-/// becomes std::monostate). Same exception rule as the vector form. Runtime threads only.
+/// becomes std::monostate). Same exception and cancellation rules as the vector form. Runtime
+/// threads only.
 template <class... Ts>
 task<std::tuple<detail::value_t<Ts>...>> join_all(task<Ts>... ts) {
-    std::tuple<std::optional<detail::value_t<Ts>>...> results;
+    using slots = std::tuple<std::optional<detail::value_t<Ts>>...>;
+    auto results = std::make_shared<slots>();
     co_await join_all(
         detail::store_all(results, std::index_sequence_for<Ts...>{}, std::move(ts)...));
     co_return std::apply(
-        [](auto&... r) { return std::tuple<detail::value_t<Ts>...>(std::move(*r)...); }, results);
+        [](auto&... r) { return std::tuple<detail::value_t<Ts>...>(std::move(*r)...); }, *results);
 }
 
 } // namespace rt

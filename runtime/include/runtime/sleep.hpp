@@ -26,7 +26,12 @@ class [[nodiscard]] sleep_awaitable : public detail::cancel_point {
         }
     }
 
-    bool await_ready() const noexcept { return deadline_ <= reactor::clock::now(); }
+    /// A passed deadline completes at once, except in a cancelled task: await_suspend then
+    /// delivers the cancellation, as at every suspension point.
+    bool await_ready() const noexcept {
+        auto* cell = detail::current_cell();
+        return deadline_ <= reactor::clock::now() && (cell == nullptr || !cell->cancel_requested());
+    }
     /// Throws std::logic_error outside a runtime.
     bool await_suspend(std::coroutine_handle<> h) {
         rt_ = &require_current_runtime("rt::sleep_for");
