@@ -88,7 +88,7 @@ void detail::task_cell::cancel() {
         if ((bits & requested) != 0) {
             return;
         }
-        if (cancel_hook* hook = std::exchange(hook_, nullptr)) {
+        if (cancel_point* hook = std::exchange(hook_, nullptr)) {
             parked = hook->unpark(*this);
         }
         cancel_bits_.store(static_cast<std::uint8_t>(bits | requested | (parked ? deliver : 0)),

@@ -77,6 +77,15 @@ rt::task<void> let_others_park() {
     }
 }
 
+/// Lets cancelled tasks on this current-thread runtime unwind: yields until every trail has
+/// unwound, at most 1000 times.
+template <class... Trails>
+rt::task<void> let_unwind(const Trails&... trails) {
+    for (int i = 0; i < 1000 && !(trails.unwound && ...); ++i) {
+        co_await rt::yield_now();
+    }
+}
+
 /// Spawns `body`, lets it park, aborts it, and returns how its join ended.
 rt::task<std::string> abort_when_parked(rt::task<void> body) {
     auto h = rt::spawn(std::move(body));
@@ -319,9 +328,7 @@ TEST_CASE("cancelling a task cancels the child it is awaiting", "[runtime][cance
         parent.abort();
         auto parent_outcome = co_await bounded_outcome(std::move(parent));
         // The parent's cancellation cancelled the child: let it unwind.
-        for (int i = 0; i < 1000 && !c.unwound; ++i) {
-            co_await rt::yield_now();
-        }
+        co_await let_unwind(c);
         co_return parent_outcome;
     }(child));
     CHECK(outcome == "cancelled");
@@ -335,9 +342,7 @@ TEST_CASE("timeout cancels the task it timed out", "[runtime][cancel][timeout]")
     rt::current_thread_runtime runtime;
     auto timed_out = runtime.block_on([](trail& tr) -> rt::task<bool> {
         auto r = co_await rt::timeout(20ms, sleep_long(tr));
-        for (int i = 0; i < 1000 && !tr.unwound; ++i) {
-            co_await rt::yield_now();
-        }
+        co_await let_unwind(tr);
         co_return r.is_timed_out();
     }(t));
     CHECK(timed_out);
@@ -358,9 +363,7 @@ TEST_CASE("when_any cancels the tasks that lost", "[runtime][cancel][when_any]")
         racers.push_back([]() -> rt::task<void> { co_await rt::sleep_for(1ms); }());
         racers.push_back(sleep_long(b));
         auto r = co_await rt::when_any(std::move(racers));
-        for (int i = 0; i < 1000 && !(a.unwound && b.unwound); ++i) {
-            co_await rt::yield_now();
-        }
+        co_await let_unwind(a, b);
         co_return r.index;
     }(slow_a, slow_b));
     CHECK(winner == 1);
@@ -384,9 +387,7 @@ TEST_CASE("cancelling a join_all cancels every task it runs", "[runtime][cancel]
         co_await let_others_park();
         h.abort();
         auto result = co_await bounded_outcome(std::move(h));
-        for (int i = 0; i < 1000 && !(ta.unwound && tb.unwound); ++i) {
-            co_await rt::yield_now();
-        }
+        co_await let_unwind(ta, tb);
         co_return result;
     }(a, b));
     CHECK(outcome == "cancelled");
@@ -423,9 +424,7 @@ TEST_CASE("a task_group yields results as they finish and cancels what it owns w
             }
             CHECK(group.size() == 1);
         } // the group ends: the hour-long task is cancelled
-        for (int i = 0; i < 1000 && !lb.unwound; ++i) {
-            co_await rt::yield_now();
-        }
+        co_await let_unwind(lb);
         co_return seen;
     }(left_behind));
     CHECK(order == std::vector<int>{1, 30});

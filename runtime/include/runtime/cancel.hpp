@@ -46,10 +46,13 @@ class cancelled_error : public std::runtime_error {
 
 namespace detail {
 
-/// A parked wait that can be taken back by a canceller. Lives in the awaiter, in the parked
-/// coroutine's frame: a virtual function table pointer and nothing else (everything else is in
-/// the task's cell, which every awaiter of the task shares).
-class cancel_hook {
+/// Base of every awaiter that parks a task: the cancellation side of the wait, and what a
+/// canceller takes back. Lives in the awaiter, in the parked coroutine's frame: a virtual
+/// function table pointer and nothing else (everything else is in the task's cell, which every
+/// awaiter of the task shares). A derived awaiter calls suspend() in await_suspend, resume()
+/// first in await_resume, and implements unpark(). A frame destroyed while parked (runtime
+/// shutdown) needs nothing more: abandoning the task clears its hook (task_cell::drop_hook).
+class cancel_point {
   public:
     /// Removes this wait's waiter from the primitive it is registered with, under that
     /// primitive's lock, and returns it; returns an empty waiter if the primitive has already
@@ -57,20 +60,10 @@ class cancel_hook {
     virtual waiter unpark(task_cell& cell) noexcept = 0;
 
   protected:
-    cancel_hook() = default;
-    virtual ~cancel_hook() = default;
-    cancel_hook(const cancel_hook&) = delete;
-    cancel_hook& operator=(const cancel_hook&) = delete;
-};
-
-/// Base of every awaiter that parks a task: the cancellation side of the wait. A derived
-/// awaiter calls suspend() in await_suspend and resume() first in await_resume. A frame
-/// destroyed while parked (runtime shutdown) needs nothing more: abandoning the task clears its
-/// hook (task_cell::drop_hook).
-class cancel_point : public cancel_hook {
-  protected:
     cancel_point() = default;
-    ~cancel_point() override = default;
+    virtual ~cancel_point() = default;
+    cancel_point(const cancel_point&) = delete;
+    cancel_point& operator=(const cancel_point&) = delete;
 
     /// Publishes this wait as the task's cancel hook and calls `park()`, which registers the
     /// waiter with the primitive and returns whether the task suspends. If the task has been
@@ -138,10 +131,16 @@ class cancel_point : public cancel_hook {
     }
 };
 
-/// Throws rt::cancellation if the running task has been cancelled: for suspension points that
-/// never park (yield_now) and combinators that check before they start work.
+/// Whether the running task has been cancelled (false outside a spawned task): for suspension
+/// points that may complete without parking (an elapsed sleep, yield_now).
+inline bool current_task_cancelled() noexcept {
+    task_cell* cell = current_cell();
+    return cell != nullptr && cell->cancel_requested();
+}
+
+/// Throws rt::cancellation if the running task has been cancelled.
 inline void throw_if_cancelled() {
-    if (task_cell* cell = current_cell(); cell != nullptr && cell->cancel_requested()) {
+    if (current_task_cancelled()) {
         throw cancellation{};
     }
 }

@@ -29,8 +29,7 @@ class [[nodiscard]] sleep_awaitable : public detail::cancel_point {
     /// A passed deadline completes at once, except in a cancelled task: await_suspend then
     /// delivers the cancellation, as at every suspension point.
     bool await_ready() const noexcept {
-        auto* cell = detail::current_cell();
-        return deadline_ <= reactor::clock::now() && (cell == nullptr || !cell->cancel_requested());
+        return deadline_ <= reactor::clock::now() && !detail::current_task_cancelled();
     }
     /// Throws std::logic_error outside a runtime.
     bool await_suspend(std::coroutine_handle<> h) {
@@ -88,7 +87,7 @@ struct yield_now {
     bool await_ready() const noexcept { return false; }
     bool await_suspend(std::coroutine_handle<> h) const {
         auto& rt = require_current_runtime("rt::yield_now");
-        if (auto* cell = detail::current_cell(); cell != nullptr && cell->cancel_requested()) {
+        if (detail::current_task_cancelled()) {
             return false; // await_resume throws
         }
         rt.schedule(h);

@@ -25,7 +25,7 @@ class runtime;
 
 namespace detail {
 
-class cancel_hook;
+class cancel_point;
 
 /// A task's cancel lock and state (cancel.hpp). A base of its own only for the layout: after
 /// task_record, two bytes fit in its tail padding, so the cell pays for cancellation only the
@@ -76,7 +76,7 @@ class task_cell : public task_record, public cancel_flags, public counted {
 
     /// The wait the task is parked in now, if that wait can be cancelled; guarded by
     /// cancel_lock_ (cancel.hpp).
-    cancel_hook* hook_ = nullptr;
+    cancel_point* hook_ = nullptr;
 
     // Set by runtime::adopt; the links are guarded by the lock of the runtime's task list.
     runtime* owner_ = nullptr;
