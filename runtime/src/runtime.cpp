@@ -36,7 +36,7 @@ detail::run_one(step s, std::chrono::steady_clock::time_point started) {
     auto ended = std::chrono::steady_clock::now();
     if (s.owner) {
         bool wrote = end_poll(*s.owner, ended - started);
-        if (s.owner->ended.load(std::memory_order_relaxed)) { // this resume finished the task
+        if (s.owner->ended()) { // this resume finished the task
             wrote = detail::report_task_end(*s.owner) || wrote;
         }
         if (wrote) {
@@ -74,7 +74,7 @@ void detail::task_cell::end_frame() noexcept {
     if (frame_) {
         std::exchange(frame_, {}).destroy();
     }
-    ended.store(true);
+    mark_ended();
     if (owner_ != nullptr) {
         std::exchange(owner_, nullptr)->forget(*this);
     }
@@ -110,8 +110,7 @@ std::size_t runtime::live_tasks() const {
 
 void runtime::adopt(detail::task_cell& cell, std::string name, std::source_location location) {
     cell.id = next_task_id.fetch_add(1, std::memory_order_relaxed);
-    cell.set_name(std::move(name));
-    cell.spawned_at = location;
+    cell.set_origin(std::move(name), location);
     cell.owner_ = this;
     cell.retain(); // the runtime's reference, dropped by finish() or abandon()
     {

@@ -133,7 +133,7 @@ bool detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
         return false;
     }
     const long_poll report{
-        record.id, record.name(), format_location(record.spawned_at), thread_name(), took};
+        record.id, record.name(), format_location(record.spawned_at()), thread_name(), took};
     auto& s = the_sink();
     std::lock_guard lock(s.mutex);
     if (s.observer) {
@@ -151,8 +151,7 @@ bool detail::end_poll(task_record& record, std::chrono::nanoseconds took) {
 bool detail::report_task_end(task_record& record) noexcept {
     auto& s = the_sink();
     // Without a trace file there is nothing to write: no lock, no clock read afterwards.
-    if (record.id == 0 || !s.has_file.load(std::memory_order_relaxed) ||
-        record.reported.exchange(true)) {
+    if (record.id == 0 || !s.has_file.load(std::memory_order_relaxed) || !record.mark_reported()) {
         return false;
     }
     std::lock_guard lock(s.mutex);
@@ -163,7 +162,7 @@ bool detail::report_task_end(task_record& record) noexcept {
         write_line(s,
                    "{\"event\":\"task_end\",\"task_id\":" + std::to_string(record.id) +
                        ",\"task\":" + json_string(record.name()) + ",\"spawned_at\":" +
-                       json_string(detail::format_location(record.spawned_at)) +
+                       json_string(detail::format_location(record.spawned_at())) +
                        ",\"polls\":" + std::to_string(record.polls.load()) + ",\"busy_us\":" +
                        std::to_string(record.busy_ns.load() / 1000) + ",\"longest_poll_us\":" +
                        std::to_string(record.longest_poll_ns.load() / 1000) + "}");

@@ -16,13 +16,17 @@ namespace rt {
 namespace detail {
 /// The channel: one allocation, shared by the two halves (and a parked recv_awaiter) through
 /// a reference count of its own (a shared_ptr would add a control block and double each half).
+/// The slot is a base so that the flag and the count sit in its tail padding: 40 bytes for a
+/// small T.
 template <class T>
-struct oneshot_state : counted {
-    std::atomic<bool> receiver_alive{true}; // first: shares a word with the count
-    slot<T> value;
+struct oneshot_state : slot<T> {
+    std::atomic<bool> receiver_alive{true};
+    counted refs;
 
+    slot<T>& value() noexcept { return *this; }
+    void retain() noexcept { refs.retain(); }
     void release() noexcept {
-        if (drop()) {
+        if (refs.drop()) {
             delete this;
         }
     }
@@ -52,7 +56,7 @@ class oneshot_sender {
         if (!state_ || !state_->receiver_alive.load()) {
             return false;
         }
-        bool sent = state_->value.set_value(std::move(value));
+        bool sent = state_->value().set_value(std::move(value));
         state_.reset();
         return sent;
     }
@@ -60,7 +64,7 @@ class oneshot_sender {
   private:
     void close() noexcept {
         if (state_) {
-            state_->value.close();
+            state_->value().close();
             state_.reset();
         }
     }
@@ -85,7 +89,7 @@ class oneshot_receiver {
     class [[nodiscard]] recv_awaiter {
       public:
         explicit recv_awaiter(detail::oneshot_ref<T> s)
-            : state_(std::move(s)), inner_(state_->value) {}
+            : state_(std::move(s)), inner_(state_->value()) {}
         bool await_ready() const noexcept { return inner_.await_ready(); }
         bool await_suspend(std::coroutine_handle<> h) { return inner_.await_suspend(h); }
         std::optional<T> await_resume() {

@@ -43,7 +43,7 @@ class spawn_cell final : public task_cell {
         }
         auto* cell = new spawn_cell();
         auto frame = t.release();
-        frame.promise().cell_ = cell;
+        frame.promise().set_cell(cell);
         cell->frame_ = frame;
         return task_ref::adopt(cell);
     }
@@ -107,9 +107,8 @@ class [[nodiscard]] join_handle {
         return cell_ ? cell_->name() : none;
     }
     /// Where spawn() was called (a default location for a moved-from or detached handle).
-    const std::source_location& location() const noexcept {
-        static const std::source_location none;
-        return cell_ ? cell_->spawned_at : none;
+    std::source_location location() const noexcept {
+        return cell_ ? cell_->spawned_at() : std::source_location{};
     }
     /// True once the task has finished (value or exception). Any thread.
     bool is_finished() const { return cell_ && result().is_complete(); }

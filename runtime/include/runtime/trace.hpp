@@ -24,7 +24,6 @@ namespace rt {
 /// resume that finished it (run_one), or when the runtime destroys it unfinished.
 struct task_record {
     std::uint64_t id = 0;
-    std::source_location spawned_at;
     std::atomic<std::uint64_t> polls{0};
     std::atomic<std::int64_t> busy_ns{0};
     std::atomic<std::int64_t> longest_poll_ns{0};
@@ -32,25 +31,58 @@ struct task_record {
     task_record() = default;
     task_record(const task_record&) = delete;
     task_record& operator=(const task_record&) = delete;
+    ~task_record() {
+        if (named_) {
+            delete origin_.named;
+        }
+    }
 
     /// The name given to spawn() ("" if none).
     const std::string& name() const noexcept {
         static const std::string none;
-        return name_ ? *name_ : none;
+        return named_ ? origin_.named->name : none;
     }
-    void set_name(std::string name) {
-        name_ = name.empty() ? nullptr : std::make_unique<const std::string>(std::move(name));
+    /// Where spawn() was called.
+    std::source_location spawned_at() const noexcept {
+        return named_ ? origin_.named->at : origin_.at;
     }
+    /// Sets both, once, before the task can run.
+    void set_origin(std::string name, std::source_location at) {
+        if (!name.empty()) {
+            origin_.named = new named_origin{std::move(name), at};
+            named_ = true;
+        } else {
+            origin_.at = at;
+        }
+    }
+
+    /// Whether the task's frame is gone (task_cell::end_frame).
+    bool ended() const noexcept { return (ends_.load(std::memory_order_relaxed) & ended_bit) != 0; }
+    void mark_ended() noexcept { ends_.fetch_or(ended_bit); }
+    /// Marks task_end as written; false if it already was.
+    bool mark_reported() noexcept { return (ends_.fetch_or(reported_bit) & reported_bit) == 0; }
 
   private:
-    // Out of line, so that an unnamed task (the usual case) pays 8 bytes, not a std::string's 32.
-    std::unique_ptr<const std::string> name_;
+    // One word for the spawn site and the name: an unnamed task (the usual case) holds the
+    // location itself, a named one a pointer to both, out of line. A std::string in place would
+    // cost every task 32 bytes, and a pointer beside the location 8.
+    struct named_origin {
+        std::string name;
+        std::source_location at;
+    };
+    union origin {
+        std::source_location at;
+        named_origin* named;
+    };
+    origin origin_{.at = {}};
 
-  public:
-    // Last, so that what follows a task_record (the cell's count and cancel state) packs into
+    static constexpr std::uint8_t ended_bit = 1;
+    static constexpr std::uint8_t reported_bit = 2;
+
+    // Last, so that what follows a task_record (the cell's cancel state and count) packs into
     // its tail padding instead of 8 bytes more per task.
-    std::atomic<bool> ended{false};    ///< the task's frame is gone (task_cell::end_frame)
-    std::atomic<bool> reported{false}; ///< task_end was written
+    bool named_ = false;
+    std::atomic<std::uint8_t> ends_{0};
 };
 
 /// One resume that ran longer than the threshold.
