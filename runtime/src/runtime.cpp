@@ -102,7 +102,7 @@ void detail::task_cell::cancel() {
 std::size_t runtime::live_tasks() const {
     std::size_t n = 0;
     for (auto& list : task_lists_) {
-        std::lock_guard lock(list.mutex);
+        std::lock_guard lock(list.lock);
         n += list.count;
     }
     return n;
@@ -115,7 +115,7 @@ void runtime::adopt(detail::task_cell& cell, std::string name, std::source_locat
     cell.retain(); // the runtime's reference, dropped by finish() or abandon()
     {
         auto& list = list_of(cell);
-        std::lock_guard lock(list.mutex);
+        std::lock_guard lock(list.lock);
         cell.next_ = list.head;
         if (list.head != nullptr) {
             list.head->prev_ = &cell;
@@ -138,7 +138,7 @@ void runtime::adopt(detail::task_cell& cell, std::string name, std::source_locat
 
 void runtime::forget(detail::task_cell& cell) noexcept {
     auto& list = list_of(cell);
-    std::lock_guard lock(list.mutex);
+    std::lock_guard lock(list.lock);
     (cell.prev_ != nullptr ? cell.prev_->next_ : list.head) = cell.next_;
     if (cell.next_ != nullptr) {
         cell.next_->prev_ = cell.prev_;
@@ -153,7 +153,7 @@ void runtime::shutdown() noexcept {
     std::vector<detail::task_cell*> cells;
     {
         for (auto& list : task_lists_) {
-            std::lock_guard lock(list.mutex);
+            std::lock_guard lock(list.lock);
             for (auto* c = list.head; c != nullptr; c = c->next_) {
                 c->owner_ = nullptr; // unregistered here: end_frame must not forget it again
                 cells.push_back(c);

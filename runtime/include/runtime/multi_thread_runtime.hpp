@@ -2,13 +2,14 @@
 // multi_thread_runtime: N worker threads with their own run queues (and stealing), plus one
 // reactor thread.
 
+#include "runtime/detail/local_queue.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/spawn.hpp"
 #include "runtime/task.hpp"
 
 #include <atomic>
-#include <condition_variable>
 #include <coroutine>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <mutex>
@@ -18,12 +19,15 @@
 namespace rt {
 
 /// Worker threads rt-worker-0..N-1 each run their own queue: what a worker schedules (a spawn,
-/// a wake-up by a task it runs) goes on its own queue, where it stays hot in that core's cache;
-/// what other threads schedule (the reactor's timers and I/O, the blocking pool, block_on)
-/// goes on a shared queue. A worker with nothing to do takes from the shared queue, then steals
-/// half of another worker's queue, then sleeps; a worker is woken only when one is asleep. A
-/// dedicated thread rt-reactor waits in the reactor. The destructor stops the workers (queued
-/// work is not run), then destroys every unfinished task.
+/// a wake-up by a task it runs) stays on that worker, hot in its core's cache; what other
+/// threads schedule (the reactor's timers and I/O, the blocking pool, block_on) goes on a
+/// shared queue. A worker's queue is a lock-free ring (detail/local_queue.hpp, tokio's design)
+/// that spills half into the shared queue when full. A worker with nothing to do takes from the
+/// shared queue (a fair share of it at once), then steals half of another worker's queue, then
+/// keeps looking for a short while, then sleeps; whoever queues work wakes a sleeping worker,
+/// and only then (no lock, no system call while every worker is busy). A dedicated thread
+/// rt-reactor waits in the reactor. The destructor stops the workers (queued work is not run),
+/// then destroys every unfinished task.
 class multi_thread_runtime final : public runtime {
   public:
     /// Starts `workers` worker threads (at least 1) and the reactor thread. Throws
@@ -31,7 +35,7 @@ class multi_thread_runtime final : public runtime {
     explicit multi_thread_runtime(std::size_t workers = std::thread::hardware_concurrency());
     ~multi_thread_runtime() override;
 
-    /// Thread-safe; wakes one idle worker if there is one (busy ones find it in the queue).
+    /// Thread-safe; wakes one sleeping worker if there is one (busy ones find the step).
     using scheduler::schedule;
     void schedule(std::coroutine_handle<> h, task_ref owner) override;
     /// Number of worker threads.
@@ -62,31 +66,44 @@ class multi_thread_runtime final : public runtime {
     void worker_main(std::size_t index);
     void reactor_main();
 
-    /// Wakes one sleeping worker, if any, after a step was queued (queued_ already counts it).
-    void wake_one_if_idle();
-    /// The next step for worker `index`: its own queue, the shared one, or stolen; or none.
-    /// `shared_first`: look at the shared queue before the worker's own.
+    /// Wakes one sleeping worker, if there is one, after a step was queued. `from`: the
+    /// worker that queued it (not woken), or workers_.size() for another thread.
+    void wake_one(std::size_t from) noexcept;
+    /// Looks for work a while longer before sleeping (about 50-100 us): on a busy runtime a
+    /// step usually arrives within that, and a sleep costs the worker that wakes it a system
+    /// call. Returns the step found, or none.
+    detail::step search(std::size_t index);
+    static constexpr std::size_t search_rounds = 64;
+    /// Puts worker `index` to sleep until wake_one or the destructor wakes it, unless there is
+    /// work (or stopping) once it has announced that it sleeps.
+    void sleep(std::size_t index);
+    bool has_work() const;
+    /// The next step for worker `index`: its own queue, the shared one, or
+    /// stolen; or none. `shared_first`: look at the shared queue before the worker's own.
     detail::step next_step(std::size_t index, bool shared_first);
     detail::step take_own(std::size_t index);
-    detail::step take_shared();
+    /// The shared queue's oldest step, and a share of the rest moved into `index`'s queue.
+    detail::step take_shared(std::size_t index);
     detail::step steal(std::size_t index);
-    /// Pops the front of `q` (whose lock the caller holds) and uncounts it from queued_.
-    detail::step take_front(std::deque<detail::step>& q);
     /// Steps a worker runs between two looks at the shared queue first (tokio uses 61 too).
     static constexpr std::size_t shared_interval = 61;
 
-    struct local_queue {
-        std::mutex mutex;
-        std::deque<detail::step> steps;
+    struct worker {
+        worker() { spill.reserve(detail::local_queue::capacity / 2 + 1); }
+        detail::local_queue queue;
+        // Only the worker's own thread touches the rest.
+        std::vector<detail::step> spill; ///< what a full queue pushed out, on its way to shared_
+        /// 1 while the worker sleeps (or is about to); a waker claims it by setting 0.
+        alignas(64) std::atomic<std::uint32_t> sleeping{0};
     };
-    std::vector<std::unique_ptr<local_queue>> locals_; // one per worker, fixed before start
+    /// Moves `w`'s spill to the shared queue (on std::bad_alloc it stays, and w runs it).
+    void flush_spill(worker& w) noexcept;
+    std::vector<std::unique_ptr<worker>> locals_; // one per worker, fixed before start
 
-    std::mutex mutex_; // the shared queue, and sleeping (cv_)
-    std::condition_variable cv_;
+    std::mutex mutex_;                // the shared queue
     std::deque<detail::step> shared_; // guarded by mutex_
     std::atomic<std::size_t> shared_count_{0};
-    std::atomic<std::size_t> queued_{0};       // steps in all queues
-    std::atomic<std::size_t> idle_workers_{0}; // workers asleep (or about to be) on cv_
+    std::atomic<std::uint32_t> sleepers_{0}; // workers with sleeping == 1
     std::atomic<bool> stopping_{false};
     std::atomic<bool> reactor_stopping_{false};
     std::vector<std::thread> workers_;

@@ -61,6 +61,9 @@ class counted_ref {
         }
     }
     T* get() const noexcept { return p_; }
+    /// Gives up the reference without dropping it (empty afterwards): the caller now holds it,
+    /// to hand back later through adopt().
+    T* into_raw() noexcept { return std::exchange(p_, nullptr); }
     T* operator->() const noexcept { return p_; }
     T& operator*() const noexcept { return *p_; }
     explicit operator bool() const noexcept { return p_ != nullptr; }

@@ -11,13 +11,21 @@
 
 namespace rt::detail {
 
+/// Tells the core that this thread is spinning (x86 `pause`): cheaper for a hyper-threaded
+/// sibling and for the lock's owner.
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
 class spin_lock {
   public:
     void lock() noexcept {
         for (unsigned spins = 0; locked_.exchange(true, std::memory_order_acquire);) {
             while (locked_.load(std::memory_order_relaxed)) {
                 if (++spins < 64) {
-                    relax();
+                    cpu_relax();
                 } else {
                     std::this_thread::yield();
                 }
@@ -28,11 +36,6 @@ class spin_lock {
     void unlock() noexcept { locked_.store(false, std::memory_order_release); }
 
   private:
-    static void relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-        __builtin_ia32_pause();
-#endif
-    }
     std::atomic<bool> locked_{false};
 };
 
