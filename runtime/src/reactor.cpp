@@ -38,6 +38,7 @@ reactor::reactor() {
 }
 
 reactor::~reactor() {
+    alive_->store(false);
     ::close(wake_fd_);
     ::close(epoll_fd_);
 }
@@ -166,6 +167,7 @@ void reactor::watch(watch_id id,
                     std::optional<clock::time_point> deadline,
                     std::function<void(fd_event)> on_event) {
     bool earliest = false;
+    bool fire_now = false;
     {
         std::lock_guard lock(mutex_);
         fd_slot& slot = fds_[fd];
@@ -173,25 +175,73 @@ void reactor::watch(watch_id id,
         if (owner != 0) {
             throw std::logic_error("rt::reactor::watch: fd already has a watch for this interest");
         }
-        owner = id;
-        try {
-            update_epoll_locked(fd);
-        } catch (...) {
-            owner = 0;
-            if (slot.reader == 0 && slot.writer == 0 && !slot.registered) {
-                fds_.erase(fd);
+        if (slot.persistent && (slot.tokens & token_bit(interest)) != 0) {
+            // An edge came before this watch: it is ready now. (Under the same lock as the
+            // check, so an edge arriving meanwhile either is this token or finds the watch.)
+            slot.tokens = static_cast<std::uint8_t>(slot.tokens & ~token_bit(interest));
+            fire_now = true;
+        } else {
+            owner = id;
+            try {
+                update_epoll_locked(fd);
+            } catch (...) {
+                owner = 0;
+                if (slot.reader == 0 && slot.writer == 0 && !slot.registered) {
+                    fds_.erase(fd);
+                }
+                throw;
             }
-            throw;
+            fd_watch& w = watches_[id];
+            w = fd_watch{fd, interest, std::nullopt, std::move(on_event)};
+            if (deadline) {
+                w.timer = make_timer_id(*deadline);
+                earliest = arm_locked(*w.timer, [this, id] { expire_watch(id); });
+            }
         }
-        fd_watch& w = watches_[id];
-        w = fd_watch{fd, interest, std::nullopt, std::move(on_event)};
-        if (deadline) {
-            w.timer = make_timer_id(*deadline);
-            earliest = arm_locked(*w.timer, [this, id] { expire_watch(id); });
-        }
+    }
+    if (fire_now) {
+        on_event(fd_event::ready); // unlocked, as on the polling thread
     }
     if (earliest) {
         wake();
+    }
+}
+
+void reactor::register_fd(int fd) {
+    std::lock_guard lock(mutex_);
+    fd_slot& slot = fds_[fd];
+    if (slot.reader != 0 || slot.writer != 0) {
+        throw std::logic_error("rt::reactor::register_fd: fd has a watch");
+    }
+    epoll_event ev{};
+    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+    ev.data.fd = fd;
+    // Registering again (or over a stale entry of a number closed without forget()) starts
+    // afresh: ADD says EEXIST only if this very file is in the set already, and MOD resets it.
+    if (::epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, fd, &ev) < 0 &&
+        (errno != EEXIST || ::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) < 0)) {
+        const int err = errno;
+        fds_.erase(fd);
+        throw std::system_error(err, std::generic_category(), "epoll_ctl");
+    }
+    slot = fd_slot{0, 0, true, true, false, 0};
+}
+
+bool reactor::take_token(int fd, fd_interest interest) {
+    std::lock_guard lock(mutex_);
+    auto it = fds_.find(fd);
+    if (it == fds_.end() || (it->second.tokens & token_bit(interest)) == 0) {
+        return false;
+    }
+    it->second.tokens = static_cast<std::uint8_t>(it->second.tokens & ~token_bit(interest));
+    return true;
+}
+
+void reactor::forget(int fd) noexcept {
+    std::lock_guard lock(mutex_);
+    auto it = fds_.find(fd);
+    if (it != fds_.end() && it->second.persistent) {
+        fds_.erase(it);
     }
 }
 
@@ -227,6 +277,20 @@ std::function<void(reactor::fd_event)> reactor::take_watch_locked(watch_id id) {
 // Makes the epoll set match fds_[fd]: added, modified, or removed when no watch is left.
 void reactor::update_epoll_locked(int fd) {
     fd_slot& slot = fds_[fd];
+    if (slot.persistent) {
+        // Registered for good; the first writable watch adds EPOLLOUT (and, edge-triggered,
+        // gets an event at once if the fd is writable now).
+        if (slot.writer != 0 && !slot.watches_out) {
+            epoll_event ev{};
+            ev.events = EPOLLIN | EPOLLRDHUP | EPOLLOUT | EPOLLET;
+            ev.data.fd = fd;
+            if (::epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, fd, &ev) < 0) {
+                throw_errno("epoll_ctl");
+            }
+            slot.watches_out = true;
+        }
+        return;
+    }
     if (slot.reader == 0 && slot.writer == 0) {
         if (slot.registered) {
             // Fails harmlessly if the fd was already closed (close() removed it from the set).
@@ -252,8 +316,16 @@ void reactor::collect_ready_locked(int fd,
         return; // a stale event: the watch was removed after epoll_wait returned
     }
     const std::uint32_t broken = EPOLLHUP | EPOLLERR;
-    watch_id reader = (events & (EPOLLIN | EPOLLRDHUP | broken)) != 0 ? it->second.reader : 0;
-    watch_id writer = (events & (EPOLLOUT | broken)) != 0 ? it->second.writer : 0;
+    const bool readable = (events & (EPOLLIN | EPOLLRDHUP | broken)) != 0;
+    const bool writable = (events & (EPOLLOUT | broken)) != 0;
+    fd_slot& slot = it->second;
+    if (slot.persistent) { // an edge nobody waits for is kept for the next watch
+        slot.tokens = static_cast<std::uint8_t>(
+            slot.tokens | (readable && slot.reader == 0 ? token_bit(fd_interest::readable) : 0) |
+            (writable && slot.writer == 0 ? token_bit(fd_interest::writable) : 0));
+    }
+    watch_id reader = readable ? slot.reader : 0;
+    watch_id writer = writable ? slot.writer : 0;
     // `it` may be invalidated by the first take (the slot is erased when empty).
     for (watch_id id : {reader, writer}) {
         if (id != 0) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <tuple>
@@ -64,16 +65,38 @@ class reactor {
     /// on another thread. Any thread.
     watch_id make_watch_id() noexcept;
     /// One-shot watch: `on_event(ready)` runs once on the polling thread when `fd` is ready for
-    /// `interest`, or `on_event(timed_out)` at `deadline` (if given), unless unwatch(id) wins
-    /// first. At most one reader and one writer watch per fd at a time. Readiness may be
-    /// spurious (a stale event for a reused fd number): callers retry their I/O and watch
-    /// again on EAGAIN. Throws std::system_error if epoll refuses the fd, std::logic_error if
-    /// the fd already has a watch for `interest`. Any thread.
+    /// `interest` (or at once on the calling thread, if `fd` is registered and holds a token
+    /// for `interest`: see register_fd), or `on_event(timed_out)` at `deadline` (if given),
+    /// unless unwatch(id) wins first. At most one reader and one writer watch per fd at a time.
+    /// Readiness may be spurious (a stale event for a reused fd number): callers retry their I/O
+    /// and watch again on EAGAIN. Throws std::system_error if epoll refuses the fd,
+    /// std::logic_error if the fd already has a watch for `interest`. Any thread.
     void watch(watch_id id,
                int fd,
                fd_interest interest,
                std::optional<clock::time_point> deadline,
                std::function<void(fd_event)> on_event);
+    /// Registers `fd` for good (tokio's way; one epoll_ctl for the usual life of an fd):
+    /// edge-triggered, so that later watches on it cost no system call. Readable edges from
+    /// the start; writable ones from the first writable watch (one more epoll_ctl), since a
+    /// socket is writable nearly always and each such edge would wake the poller for nothing.
+    /// An edge that no watch is waiting for is kept as a token, and the next watch for that
+    /// direction takes it and fires at once (on the calling thread). A token may be stale (the
+    /// bytes it announced were read already): callers retry their I/O and watch again on
+    /// EAGAIN, as for any watch. Call forget() before closing the fd. Registering an fd again
+    /// starts afresh. Throws std::system_error if epoll refuses the fd, std::logic_error if the
+    /// fd has a watch. Any thread.
+    void register_fd(int fd);
+    /// Takes `fd`'s token for `interest` if it has one (a registered fd saw an edge no watch
+    /// was waiting for): the caller tries its I/O at once instead of watching. Any thread.
+    bool take_token(int fd, fd_interest interest);
+    /// Forgets a registered `fd` that is about to be closed (closing removes it from the epoll
+    /// set; no system call here). Its watches must be gone. Any thread.
+    void forget(int fd) noexcept;
+    /// True while this reactor exists: held by whoever registered an fd with it and may
+    /// outlive it (a pooled connection kept across runtimes).
+    std::shared_ptr<const std::atomic<bool>> alive() const noexcept { return alive_; }
+
     /// Removes watch `id` (and its deadline timer). Returns true if it was removed before
     /// firing, false if it already fired (or never existed). Call before closing the fd.
     /// Any thread.
@@ -96,12 +119,20 @@ class reactor {
         std::optional<timer_id> timer;
         std::function<void(fd_event)> on_event;
     };
-    /// The (at most) two watches of one fd, and whether the fd is in the epoll set.
+    /// The (at most) two watches of one fd, and whether the fd is in the epoll set: for a
+    /// watch only (level-triggered, removed with its last watch), or for good (register_fd:
+    /// edge-triggered, with the edges no watch took kept as tokens).
     struct fd_slot {
         watch_id reader = 0; ///< 0: none
         watch_id writer = 0;
         bool registered = false;
+        bool persistent = false;
+        bool watches_out = false; ///< persistent only: EPOLLOUT is in its epoll mask
+        std::uint8_t tokens = 0;  ///< persistent only: token_bit(readable) | token_bit(writable)
     };
+    static std::uint8_t token_bit(fd_interest interest) noexcept {
+        return interest == fd_interest::readable ? 1 : 2;
+    }
 
     int wait_timeout_ms(std::optional<clock::duration> max_wait) const;
     void fire_due_timers();
@@ -121,6 +152,7 @@ class reactor {
     std::map<watch_id, fd_watch> watches_;
     std::unordered_map<int, fd_slot> fds_;
     std::atomic<watch_id> next_watch_{1};
+    std::shared_ptr<std::atomic<bool>> alive_ = std::make_shared<std::atomic<bool>>(true);
 };
 
 } // namespace rt

@@ -1,6 +1,7 @@
 #include "runtime/net/tcp.hpp"
 
 #include "runtime/net/readiness.hpp"
+#include "runtime/runtime.hpp"
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -8,7 +9,6 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <utility>
@@ -39,12 +39,18 @@ result<int> open_socket() {
 
 } // namespace
 
-tcp_stream::tcp_stream(tcp_stream&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+tcp_stream::tcp_stream(tcp_stream&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), reactor_(std::exchange(other.reactor_, nullptr)),
+      reactor_alive_(std::move(other.reactor_alive_)),
+      awaiting_answer_(std::exchange(other.awaiting_answer_, false)) {}
 
 tcp_stream& tcp_stream::operator=(tcp_stream&& other) noexcept {
     if (this != &other) {
         close();
         fd_ = std::exchange(other.fd_, -1);
+        reactor_ = std::exchange(other.reactor_, nullptr);
+        reactor_alive_ = std::move(other.reactor_alive_);
+        awaiting_answer_ = std::exchange(other.awaiting_answer_, false);
     }
     return *this;
 }
@@ -53,8 +59,36 @@ tcp_stream::~tcp_stream() { close(); }
 
 void tcp_stream::close() noexcept {
     if (fd_ >= 0) {
+        forget_registration();
         ::close(std::exchange(fd_, -1));
     }
+}
+
+std::optional<error> tcp_stream::register_here() {
+    runtime* rt = current_runtime();
+    if (rt == nullptr) {
+        return error{net_error::io, "rt::net::tcp_stream used outside a runtime"};
+    }
+    if (reactor_ == &rt->io() && reactor_alive_ && reactor_alive_->load()) {
+        return std::nullopt;
+    }
+    forget_registration(); // registered with another runtime's reactor (a pooled connection)
+    try {
+        rt->io().register_fd(fd_);
+    } catch (const std::exception& e) {
+        return error{net_error::io, std::string("register with the reactor: ") + e.what()};
+    }
+    reactor_ = &rt->io();
+    reactor_alive_ = rt->io().alive();
+    return std::nullopt;
+}
+
+void tcp_stream::forget_registration() noexcept {
+    if (reactor_ != nullptr && reactor_alive_->load()) {
+        reactor_->forget(fd_);
+    }
+    reactor_ = nullptr;
+    reactor_alive_.reset();
 }
 
 task<result<tcp_stream>>
@@ -71,26 +105,31 @@ tcp_stream::connect(std::string host_ip, std::uint16_t port, time_point deadline
         co_return fd.failure();
     }
     tcp_stream stream(fd.value()); // closes the socket on every failure path below
-    if (::connect(stream.fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
-        co_return std::move(stream);
+    const auto* to = reinterpret_cast<const sockaddr*>(&addr);
+    if (::connect(stream.fd_, to, sizeof addr) != 0) {
+        if (errno != EINPROGRESS) {
+            co_return system_failure(net_error::connect_failed, "connect " + peer, errno);
+        }
+        // On loopback the handshake has usually finished by now. Asking connect() again says
+        // so (0), or that it is still going (EALREADY), or why it failed: one system call,
+        // where poll() + getsockopt(SO_ERROR) took two and waiting took a reactor round trip.
+        for (;;) {
+            if (::connect(stream.fd_, to, sizeof addr) == 0 || errno == EISCONN) {
+                break;
+            }
+            if (errno != EALREADY && errno != EINPROGRESS && errno != EINTR) {
+                co_return system_failure(net_error::connect_failed, "connect " + peer, errno);
+            }
+            if (auto failed = stream.register_here()) {
+                co_return *failed;
+            }
+            if (co_await wait_writable(stream.fd_, deadline) == reactor::fd_event::timed_out) {
+                co_return error{net_error::timed_out, "connect " + peer + ": timed out"};
+            }
+        }
     }
-    if (errno != EINPROGRESS) {
-        co_return system_failure(net_error::connect_failed, "connect " + peer, errno);
-    }
-    // On loopback the handshake has usually finished by now: one poll() instead of a reactor
-    // round trip (an epoll watch and two thread hops) for every new connection.
-    pollfd ready{stream.fd_, POLLOUT, 0};
-    if (::poll(&ready, 1, 0) != 1 &&
-        co_await wait_writable(stream.fd_, deadline) == reactor::fd_event::timed_out) {
-        co_return error{net_error::timed_out, "connect " + peer + ": timed out"};
-    }
-    int err = 0;
-    socklen_t len = sizeof err;
-    if (::getsockopt(stream.fd_, SOL_SOCKET, SO_ERROR, &err, &len) < 0) {
-        err = errno;
-    }
-    if (err != 0) {
-        co_return system_failure(net_error::connect_failed, "connect " + peer, err);
+    if (auto failed = stream.register_here()) {
+        co_return *failed;
     }
     co_return std::move(stream);
 }
@@ -99,6 +138,14 @@ task<result<std::size_t>> tcp_stream::read_some(std::span<char> buffer, time_poi
     for (;;) {
         if (fd_ < 0) {
             co_return error{net_error::closed, "read: stream is closed"};
+        }
+        if (std::exchange(awaiting_answer_, false)) {
+            if (auto failed = register_here()) {
+                co_return *failed;
+            }
+            if (co_await wait_readable(fd_, deadline) == reactor::fd_event::timed_out) {
+                co_return error{net_error::timed_out, "read: timed out"};
+            }
         }
         ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), 0);
         if (n >= 0) {
@@ -109,6 +156,9 @@ task<result<std::size_t>> tcp_stream::read_some(std::span<char> buffer, time_poi
         }
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
             co_return system_failure(classify_io(errno), "read", errno);
+        }
+        if (auto failed = register_here()) {
+            co_return *failed;
         }
         if (co_await wait_readable(fd_, deadline) == reactor::fd_event::timed_out) {
             co_return error{net_error::timed_out, "read: timed out"};
@@ -133,10 +183,14 @@ task<result<>> tcp_stream::write_all(std::span<const char> bytes, time_point dea
         if (errno != EAGAIN && errno != EWOULDBLOCK) {
             co_return system_failure(classify_io(errno), "write", errno);
         }
+        if (auto failed = register_here()) {
+            co_return *failed;
+        }
         if (co_await wait_writable(fd_, deadline) == reactor::fd_event::timed_out) {
             co_return error{net_error::timed_out, "write: timed out"};
         }
     }
+    awaiting_answer_ = true;
     co_return std::monostate{};
 }
 

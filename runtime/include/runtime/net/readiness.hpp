@@ -13,11 +13,11 @@ namespace rt::net {
 
 /// Awaitable returned by wait_readable / wait_writable. Registers a one-shot watch with the
 /// current runtime's reactor and suspends; the polling thread schedules the task (it never
-/// resumes it inline). Yields reactor::fd_event::ready (also on hang-up or error: the next
-/// read or write reports what happened) or fd_event::timed_out. A suspension point: a
-/// cancelled task throws rt::cancellation here, and one cancelled while waiting is woken at
-/// once, its watch removed. If the suspended frame is destroyed (runtime shutdown), the watch
-/// is removed.
+/// resumes it inline). For an fd registered with the reactor (reactor::register_fd) that has
+/// seen the edge already, it does not suspend. Yields reactor::fd_event::ready (also on hang-up or
+/// error: the next read or write reports what happened) or fd_event::timed_out. A suspension point:
+/// a cancelled task throws rt::cancellation here, and one cancelled while waiting is woken at once,
+/// its watch removed. If the suspended frame is destroyed (runtime shutdown), the watch is removed.
 class [[nodiscard]] fd_ready_awaitable : public detail::cancel_point {
   public:
     fd_ready_awaitable(int fd,
@@ -38,6 +38,11 @@ class [[nodiscard]] fd_ready_awaitable : public detail::cancel_point {
         rt_ = &require_current_runtime("rt::net::wait_readable");
         handle_ = h;
         return suspend([&] {
+            // A registered fd (tcp_stream) may have seen the edge already: no wait at all.
+            if (rt_->io().take_token(fd_, interest_)) {
+                event_ = reactor::fd_event::ready;
+                return false;
+            }
             // Stored before watching: once watched, the task may resume on another thread
             // before watch() even returns.
             id_ = rt_->io().make_watch_id();

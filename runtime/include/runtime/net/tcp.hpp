@@ -5,8 +5,11 @@
 #include "runtime/reactor.hpp"
 #include "runtime/task.hpp"
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -14,8 +17,10 @@ namespace rt::net {
 
 /// A connected, non-blocking TCP socket (TCP_NODELAY on). Move-only; the destructor closes it.
 /// Every operation takes an absolute deadline and suspends on the current runtime's reactor
-/// (never blocks a thread). One reader and one writer may use a stream at a time; operations
-/// run on runtime threads only. Failures are values (net_error), never exceptions.
+/// (never blocks a thread), with which the socket is registered once, edge-triggered, so that
+/// a request costs the system calls the bytes need and no epoll_ctl per wait. One reader and one
+/// writer may use a stream at a time; operations run on runtime threads only. Failures are values
+/// (net_error), never exceptions.
 class tcp_stream {
   public:
     using time_point = reactor::clock::time_point;
@@ -49,7 +54,18 @@ class tcp_stream {
 
   private:
     explicit tcp_stream(int fd) noexcept : fd_(fd) {}
+    /// Registers the socket with the current runtime's reactor for good (one epoll_ctl per
+    /// connection and runtime; reactor::register_fd), unless it already is. Returns what
+    /// failed, if registering did.
+    std::optional<error> register_here();
+    void forget_registration() noexcept;
+
     int fd_ = -1;
+    reactor* reactor_ = nullptr; ///< the reactor the socket is registered with, if any
+    std::shared_ptr<const std::atomic<bool>> reactor_alive_;
+    /// write_all just finished: the peer cannot have answered yet, so the next read waits for
+    /// the socket's readable edge instead of trying (and failing) a recv first.
+    bool awaiting_answer_ = false;
 };
 
 } // namespace rt::net
