@@ -26,7 +26,10 @@ bool local_queue::push(step s, std::vector<step>& spill) noexcept {
         const std::uint32_t real = real_of(head);
         if (tail - steal < capacity) {
             put(tail, std::move(s));
-            tail_.store(tail + 1, std::memory_order_release);
+            // seq_cst, not just release: a sleeping worker's check for work (size()) and the
+            // pusher's check for sleepers (multi_thread_runtime::wake_one) pair through the
+            // seq_cst total order. On x86 an xchg on a line this core owns.
+            tail_.store(tail + 1);
             return true;
         }
         if (steal != real) { // full, and a thief is copying: it will make room, but not now
@@ -118,8 +121,8 @@ step local_queue::steal_into(local_queue& into) noexcept {
 }
 
 std::uint32_t local_queue::size() const noexcept {
-    const std::uint64_t head = head_.load(std::memory_order_acquire);
-    const std::uint32_t tail = tail_.load(std::memory_order_acquire);
+    const std::uint64_t head = head_.load(); // seq_cst: see push
+    const std::uint32_t tail = tail_.load();
     const std::uint32_t queued = tail - real_of(head);
     return queued <= capacity ? queued : 0; // a torn pair of snapshots: treat as empty, recheck
 }
