@@ -4,16 +4,20 @@
 // in bench/runtime_bench.sh.
 
 #include "runtime/block_on.hpp"
+#include "runtime/detail/block_cache.hpp"
 #include "runtime/multi_thread_runtime.hpp"
 #include "runtime/oneshot.hpp"
 #include "runtime/sleep.hpp"
 #include "runtime/spawn.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <new>
 #include <optional>
+#include <thread>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -22,15 +26,23 @@ std::atomic<int> allocations{0};
 std::atomic<std::size_t> allocated_bytes{0}; ///< requested by the counted allocations
 std::atomic<long> live_blocks{0};            ///< allocated and not yet freed, whole program
 
-/// Counts the allocations made by `f` on any thread.
+/// Counts the allocations made by `f` on any thread, with the block cache as it is.
 template <class F>
-int count_allocations(F&& f) {
+int count_allocations_keeping_cache(F&& f) {
     allocations = 0;
     allocated_bytes = 0;
     counting = true;
     f();
     counting = false;
     return allocations.load();
+}
+
+/// Counts the allocations made by `f` on any thread. The block cache (detail/block_cache.hpp)
+/// is emptied first, so that every frame and cell `f` makes is a real allocation.
+template <class F>
+int count_allocations(F&& f) {
+    rt::detail::trim_block_caches();
+    return count_allocations_keeping_cache(std::forward<F>(f));
 }
 
 rt::task<int> answer() { co_return 42; }
@@ -155,13 +167,16 @@ rt::task<int> spawn_and_join(int n) {
 }
 
 /// Blocks left over after a runtime ran `n` spawns and a oneshot round trip and was destroyed.
+/// Cached blocks are freed on both sides (the workers' caches go with their threads).
 template <class Runtime>
 long leftover_blocks(int n) {
+    rt::detail::trim_block_caches();
     const long before = live_blocks.load();
     {
         Runtime rt;
         CHECK(rt.block_on(spawn_and_join(n)) == 42 * n);
     }
+    rt::detail::trim_block_caches();
     return live_blocks.load() - before;
 }
 } // namespace
@@ -171,4 +186,42 @@ TEST_CASE("every cell, frame and channel is freed once its tasks and handles are
     (void)leftover_blocks<rt::current_thread_runtime>(1); // first-use statics (trace settings)
     CHECK(leftover_blocks<rt::current_thread_runtime>(100) == 0);
     CHECK(leftover_blocks<rt::multi_thread_runtime>(100) == 0);
+}
+
+TEST_CASE("blocks freed on one thread serve another's allocations through the depot",
+          "[runtime][memory]") {
+    constexpr std::size_t size = 104; // a small task frame
+    constexpr int count = 256;
+    rt::detail::trim_block_caches();
+    std::vector<void*> blocks;
+    for (int i = 0; i < count; ++i) {
+        blocks.push_back(rt::detail::allocate_block(size));
+    }
+    // Another thread frees them: it keeps one magazine (64) and hands the rest on.
+    std::thread([&] {
+        for (void* b : blocks) {
+            rt::detail::free_block(b, size);
+        }
+    }).join(); // ...and, exiting, frees what it kept
+    std::vector<void*> again;
+    again.reserve(count);
+    const long live_before = live_blocks.load();
+    const int fresh = count_allocations_keeping_cache([&] {
+        for (int i = 0; i < count - 64; ++i) {
+            again.push_back(rt::detail::allocate_block(size));
+        }
+    });
+    if (rt::detail::block_cache_enabled()) {
+        CHECK(fresh == 0); // every one came from the depot: no malloc
+        CHECK(live_blocks.load() == live_before);
+        for (void* b : again) {
+            CHECK(std::find(blocks.begin(), blocks.end(), b) != blocks.end());
+        }
+    } else { // AddressSanitizer: each block is malloc's, so a use after free stays visible
+        CHECK(fresh == count - 64);
+    }
+    for (void* b : again) {
+        rt::detail::free_block(b, size);
+    }
+    rt::detail::trim_block_caches();
 }

@@ -1,10 +1,12 @@
 #pragma once
 // task<T>: the lazy, move-only coroutine type every other primitive is written in.
 
+#include "runtime/detail/block_cache.hpp"
 #include "runtime/detail/task_cell.hpp"
 #include "runtime/detail/trampoline.hpp"
 
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <stdexcept>
@@ -31,6 +33,11 @@ class task_promise_base {
 
     std::suspend_always initial_suspend() const noexcept { return {}; }
     final_awaiter final_suspend() const noexcept;
+
+    // Frames come from the block cache (detail/block_cache.hpp): a task spawned on one worker
+    // and finished on another would otherwise cost glibc's arena lock twice.
+    static void* operator new(std::size_t size) { return allocate_block(size); }
+    static void operator delete(void* frame, std::size_t size) noexcept { free_block(frame, size); }
     void unhandled_exception() noexcept { exception_ = std::current_exception(); }
 
     /// The task is being awaited by `h`, which resumes when it ends.

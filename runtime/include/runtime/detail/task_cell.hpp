@@ -9,6 +9,7 @@
 // handle one; and every queued step and parked waiter one (task_ref), because the tail of a
 // resume that ended the task (run_one writing task_end) still reads the record.
 
+#include "runtime/detail/block_cache.hpp"
 #include "runtime/detail/counted_ref.hpp"
 #include "runtime/detail/spin_lock.hpp"
 #include "runtime/trace.hpp"
@@ -42,6 +43,11 @@ class task_cell : public task_record, public cancel_flags, public counted {
     task_cell() = default;
     task_cell(const task_cell&) = delete;
     task_cell& operator=(const task_cell&) = delete;
+
+    // Cells come from the block cache, like frames (task.hpp). The deleting destructor of the
+    // derived cell passes its own size.
+    static void* operator new(std::size_t size) { return allocate_block(size); }
+    static void operator delete(void* cell, std::size_t size) noexcept { free_block(cell, size); }
 
     /// Drops one reference; the last one frees the cell. Any thread.
     void release() noexcept {
