@@ -59,32 +59,41 @@ depot& the_depot() {
     return *d;
 }
 
+/// A thread's cached blocks, per class. Plain data, so that using it costs a thread-local
+/// load and nothing else (a thread_local with a destructor is reached through a wrapper
+/// function on every use); thread_exit below frees it when the thread ends.
 struct thread_cache {
     struct list {
         node* head = nullptr;
         std::size_t count = 0;
     };
     std::array<list, classes> lists;
-    ~thread_cache();
 };
-// Trivially destructible, so readable after the cache itself is gone: blocks freed by other
-// thread_local destructors during thread exit go straight to malloc.
 enum class cache_state : std::uint8_t { unused, alive, destroyed };
-thread_local cache_state state = cache_state::unused;
 thread_local thread_cache cache;
+thread_local cache_state state = cache_state::unused;
 
-thread_cache::~thread_cache() {
-    state = cache_state::destroyed;
-    for (auto& l : lists) {
-        free_chain(std::exchange(l.head, nullptr));
+/// Constructed on a thread's first use of its cache; its destructor runs when the thread exits.
+struct thread_exit {
+    ~thread_exit() {
+        state = cache_state::destroyed; // blocks freed later during the exit go to malloc
+        for (auto& l : cache.lists) {
+            free_chain(std::exchange(l.head, nullptr));
+            l.count = 0;
+        }
     }
-}
+};
 
-/// This thread's cache, constructed on first use; null once the thread is exiting.
+/// This thread's cache; null once the thread is exiting.
 thread_cache* this_thread_cache() noexcept {
+    if (state == cache_state::alive) [[likely]] {
+        return &cache;
+    }
     if (state == cache_state::destroyed) {
         return nullptr;
     }
+    static thread_local thread_exit on_exit; // first use: registers the clean-up
+    (void)on_exit;
     state = cache_state::alive;
     return &cache;
 }
