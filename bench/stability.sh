@@ -5,9 +5,16 @@
 # a shell busy loop without it); reports every category verdict that flipped between
 # gradings of the same sample. Then runs the whole test suite SUITE_ROUNDS times (default 5)
 # under the same load and reports every test that failed at least once. Target: none of either.
+# Everything it saw stays in OUT (default /tmp/stability-DATE): each grading's JSON result, each
+# suite run's log, and for a suite run with a failure, ctest's LastTest.log (the failing test's
+# whole output) as suite-N-LastTest.log.
 #
 #   bench/stability.sh [BUILD_DIR]      (default build/; needs a built tree and root)
 #   ROUNDS=1 SUBSET_ROUNDS=2 SUITE_ROUNDS=0 bench/stability.sh    # a quick look
+#   SAMPLES="shell/curl-parallel" ROUNDS=20 SUBSET_ROUNDS=0 SUITE_ROUNDS=0 bench/stability.sh
+#                                       # one sample, 20 times (SAMPLES replaces the corpus)
+#   TESTS='teaches on a blocking Python' SUITE_ROUNDS=10 ROUNDS=0 SUBSET_ROUNDS=0 ...
+#                                       # the suite rounds run only the tests matching TESTS
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
@@ -16,12 +23,13 @@ subset_rounds=${SUBSET_ROUNDS:-20}
 suite_rounds=${SUITE_ROUNDS:-5}
 grader=$build/grader/grader
 [[ -x $grader ]] || { echo "stability: build first (scripts/build.sh $build)" >&2; exit 2; }
-work=$(mktemp -d)
-touch "$work/verdicts.txt"
+work=${OUT:-/tmp/stability-$(date +%Y%m%d-%H%M%S)}
+mkdir -p "$work"
+: >"$work/verdicts.txt"
 load_pid=
 cleanup() {
     [[ -n $load_pid ]] && kill "$load_pid" 2>/dev/null && wait "$load_pid" 2>/dev/null
-    rm -rf "$work"
+    echo "stability: everything this run saw is in $work" >&2
 }
 trap cleanup EXIT
 trap "exit 130" INT TERM
@@ -69,8 +77,12 @@ report_flips() {
 }
 
 start_load
-mapfile -t corpus < <(ls -d submissions/{rust,cpp,node,python,shell}/*/expected.yaml 2>/dev/null |
-    sed 's|^submissions/||; s|/expected.yaml$||')
+if [[ -n ${SAMPLES:-} ]]; then
+    read -r -a corpus <<<"$SAMPLES"
+else
+    mapfile -t corpus < <(ls -d submissions/{rust,cpp,node,python,shell}/*/expected.yaml \
+        2>/dev/null | sed 's|^submissions/||; s|/expected.yaml$||')
+fi
 echo "stability: ${#corpus[@]} samples x $rounds, ${#subset[@]} x $subset_rounds, suite x $suite_rounds"
 for round in $(seq "$rounds"); do
     for sample in "${corpus[@]}"; do
@@ -85,8 +97,13 @@ done
 report_flips
 
 echo "=== tests that failed at least once in $suite_rounds runs of the suite"
+filter=()
+[[ -n ${TESTS:-} ]] && filter=(-R "$TESTS")
 for round in $(seq "$suite_rounds"); do
-    ctest --test-dir "$build" --parallel "$(nproc)" --timeout 900 >"$work/suite-$round.log" 2>&1 || true
+    if ! ctest --test-dir "$build" --parallel "$(nproc)" --timeout 900 "${filter[@]}" \
+        >"$work/suite-$round.log" 2>&1; then
+        cp "$build/Testing/Temporary/LastTest.log" "$work/suite-$round-LastTest.log" || true
+    fi
     grep -E '^\s*[0-9]+ - .* \((Failed|Timeout|SEGFAULT|Subprocess aborted|Exception)' \
         "$work/suite-$round.log" | sed 's/^ *[0-9]* - //' >>"$work/failed-tests.txt" || true
 done
