@@ -195,6 +195,9 @@ detail::step multi_thread_runtime::take_shared(std::size_t index) {
 }
 
 // Steals the older half of another worker's queue: one step to run now, the rest to ours.
+// tokio then wakes one more sleeping worker to share what was stolen; this does not. With two
+// workers there is none to wake; with more, a third one sleeps on until the next schedule
+// wakes it: a core left idle for a while, never a step lost.
 detail::step multi_thread_runtime::steal(std::size_t index) {
     auto& own = *locals_[index];
     for (std::size_t k = 1; k < locals_.size(); ++k) {
