@@ -21,7 +21,7 @@ def get(path):
 
 
 async def fetch(loop, job_id):
-    time.sleep(0.005)  # pace the requests a little
+    time.sleep(0.001)  # let the loop breathe between requests
     try:
         return job_id, await loop.run_in_executor(pool, get, f"/jobs/{job_id}"), None
     except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as err:

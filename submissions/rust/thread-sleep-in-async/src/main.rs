@@ -61,7 +61,7 @@ async fn get_json<T: for<'de> Deserialize<'de>>(
 
 async fn detail(client: reqwest::Client, base: String, id: u64) -> (u64, Result<Detail, FetchError>) {
     // Be polite to the API: space the requests out a little.
-    std::thread::sleep(Duration::from_millis(5));
+    std::thread::sleep(Duration::from_millis(1));
     let url = format!("{base}/jobs/{id}");
     (id, get_json(&client, &url).await)
 }
