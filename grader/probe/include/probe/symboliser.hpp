@@ -32,8 +32,9 @@ class symboliser {
     symbolise(const std::string& module, const std::vector<std::uint64_t>& addresses) const = 0;
 };
 
-/// Runs `addr2line -f -C -i -a -e MODULE`, addresses on its standard input, one process per
-/// call. Safe on any thread; blocks until addr2line is done or the timeout kills it.
+/// Runs `addr2line -f -C -i -a -e MODULE ADDRESS...`, one process per call (the addresses are
+/// arguments: 4096 of them are 78 KB, far inside the kernel's limit). Safe on any thread; blocks
+/// until addr2line is done or the timeout kills it.
 class addr2line_symboliser final : public symboliser {
   public:
     struct options {

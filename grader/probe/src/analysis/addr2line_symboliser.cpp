@@ -4,8 +4,6 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/writable_pipe.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/process/v2/process.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <charconv>
@@ -46,24 +44,22 @@ void parse_location(std::string text, symbol_frame& frame) {
     std::from_chars(line.data(), line.data() + line.size(), frame.line);
 }
 
-// Runs addr2line with `input` on its stdin; the output, or nullopt on failure or timeout.
+// Runs addr2line with `addresses` as arguments; the output, or nullopt on failure or timeout.
+// Not on its standard input: addr2line exits at once on a module it cannot read, and a write to
+// that closed pipe raised SIGPIPE, which killed the whole grader (seen in a stability run).
 std::optional<std::string> run_addr2line(const addr2line_symboliser::options& o,
                                          const std::string& module,
-                                         const std::string& input) {
+                                         const std::vector<std::uint64_t>& addresses) {
+    std::vector<std::string> args{"-f", "-C", "-i", "-a", "-e", module};
+    for (const std::uint64_t a : addresses) {
+        args.push_back(address_text(a));
+    }
     asio::io_context ctx;
-    asio::writable_pipe in(ctx);
     asio::readable_pipe out(ctx);
-    bp::process proc(ctx,
-                     o.program,
-                     {"-f", "-C", "-i", "-a", "-e", module},
-                     bp::process_stdio{in, out, nullptr});
+    bp::process proc(ctx, o.program, args, bp::process_stdio{nullptr, out, nullptr});
     std::string output;
     bool timed_out = false;
     asio::steady_timer deadline(ctx, o.timeout);
-    asio::async_write(in, asio::buffer(input), [&](boost::system::error_code, std::size_t) {
-        boost::system::error_code ignored;
-        in.close(ignored); // end of input: addr2line finishes and exits
-    });
     asio::async_read(out,
                      asio::dynamic_buffer(output, max_output_bytes),
                      [&](boost::system::error_code, std::size_t) { deadline.cancel(); });
@@ -122,11 +118,7 @@ addr2line_symboliser::symbolise(const std::string& module,
         const std::size_t n = std::min(addresses.size(), options_.max_addresses);
         const std::vector<std::uint64_t> asked(addresses.begin(),
                                                addresses.begin() + static_cast<std::ptrdiff_t>(n));
-        std::string input;
-        for (const std::uint64_t a : asked) {
-            input += address_text(a) + "\n";
-        }
-        const auto output = run_addr2line(options_, module, input);
+        const auto output = run_addr2line(options_, module, asked);
         if (!output) {
             return unknown;
         }
