@@ -104,8 +104,11 @@ for round in $(seq "$suite_rounds"); do
         >"$work/suite-$round.log" 2>&1; then
         cp "$build/Testing/Temporary/LastTest.log" "$work/suite-$round-LastTest.log" || true
     fi
-    grep -E '^\s*[0-9]+ - .* \((Failed|Timeout|SEGFAULT|Subprocess aborted|Exception)' \
-        "$work/suite-$round.log" | sed 's/^ *[0-9]* - //' >>"$work/failed-tests.txt" || true
+    # Every line of ctest's "The following tests FAILED:" list, whatever the reason in
+    # parentheses (Failed, Timeout, SEGFAULT, SIGPIPE, Subprocess aborted, ...).
+    awk '/^The following tests FAILED:/ {list = 1; next}
+         list && /^[ \t]*[0-9]+ - / {sub(/^[ \t]*[0-9]+ - /, ""); print; next}
+         list {list = 0}' "$work/suite-$round.log" >>"$work/failed-tests.txt"
 done
 touch "$work/failed-tests.txt"
 sort "$work/failed-tests.txt" | uniq -c
