@@ -6,7 +6,7 @@ const API = process.env.JOBS_API_URL;
 
 function getJSON(path) {
   return new Promise((resolve, reject) => {
-    const req = http.get(API + path, { timeout: 2000 }, (res) => {
+    const req = http.get(API + path, { timeout: 1000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => { body += chunk; });
@@ -23,7 +23,7 @@ function getJSON(path) {
       });
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error('timed out after 2 s')));
+    req.on('timeout', () => req.destroy(new Error('timed out after 1 s')));
     req.on('error', reject);
   });
 }
