@@ -46,7 +46,8 @@ void parse_location(std::string text, symbol_frame& frame) {
 
 // Runs addr2line with `addresses` as arguments; the output, or nullopt on failure or timeout.
 // Not on its standard input: addr2line exits at once on a module it cannot read, and a write to
-// that closed pipe raised SIGPIPE, which killed the whole grader (seen in a stability run).
+// that closed pipe raises SIGPIPE, which kills the caller, the grader (the addr2line test died of
+// it once in a stability run).
 std::optional<std::string> run_addr2line(const addr2line_symboliser::options& o,
                                          const std::string& module,
                                          const std::vector<std::uint64_t>& addresses) {
