@@ -302,7 +302,10 @@ TEST_CASE("one connection after another is served by the same few threads",
     for (int i = 0; i < 1000; ++i) {
         REQUIRE(raw_get(srv.port(), "/jobs").status() == 200);
     }
-    CHECK(threads_of_this_process() - threads_before <= 3);
+    // A few extra threads are legitimate: a thread still closing one connection when the next
+    // arrives is not idle, so one more starts (4 were seen once with a test on the other core).
+    // The bug this guards against piled up hundreds.
+    CHECK(threads_of_this_process() - threads_before <= 8);
     CHECK(srv.journal().entries.size() == 1001);
 }
 
